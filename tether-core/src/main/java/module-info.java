@@ -1,0 +1,8 @@
+/**
+ * Tether core: every task has an owner, a stop signal and a wait.
+ *
+ * <p>Only {@code io.tether} is exported; everything else in this module is internal.
+ */
+module io.tether {
+  exports io.tether;
+}
