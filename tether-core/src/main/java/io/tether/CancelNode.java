@@ -56,10 +56,37 @@ final class CancelNode extends AbstractContext implements CancellableContext {
   /** The pending deadline timer, if this node has one of its own. */
   private volatile ScheduledFuture<?> timer;
 
-  private CancelNode(AbstractContext parent, Instant deadline, Instant requestedDeadline) {
+  /**
+   * The {@link Task} or {@link Scope} whose own context this is, or null. A task is told after its
+   * context is cancelled, so that it can interrupt its thread.
+   */
+  private final Object owner;
+
+  private CancelNode(
+      AbstractContext parent, Instant deadline, Instant requestedDeadline, Object owner) {
     super(parent, null);
     this.deadline = deadline;
     this.requestedDeadline = requestedDeadline;
+    this.owner = owner;
+  }
+
+  /** Makes the own context of {@code task}, a child of its scope's context. */
+  static CancelNode forTask(CancelNode scopeContext, Task<?> task) {
+    return new CancelNode(scopeContext, scopeContext.deadline, null, task).attach();
+  }
+
+  /** Makes the own context of {@code scope}, a cancellable child of {@code parent}. */
+  static CancelNode forScope(AbstractContext parent, Scope scope) {
+    return new CancelNode(parent, parent.deadlineOrNull(), null, scope).attach();
+  }
+
+  /** Links this new node on its parent's source; if that is done already, so is this node. */
+  private CancelNode attach() {
+    CancelNode above = parent.source;
+    if (above != null && !above.link(this)) {
+      cancel(above.done, false);
+    }
+    return this;
   }
 
   /**
@@ -69,11 +96,8 @@ final class CancelNode extends AbstractContext implements CancellableContext {
   static CancelNode create(AbstractContext parent, Instant requested, long delayNanos) {
     Instant inherited = parent.deadlineOrNull();
     boolean ownTimer = requested != null && (inherited == null || requested.isBefore(inherited));
-    CancelNode child = new CancelNode(parent, ownTimer ? requested : inherited, requested);
-    CancelNode above = parent.source;
-    if (above != null && !above.link(child)) {
-      child.cancel(above.doneState(), false);
-    }
+    CancelNode child =
+        new CancelNode(parent, ownTimer ? requested : inherited, requested, null).attach();
     if (ownTimer) {
       if (delayNanos <= 0) {
         child.cancel(ContextErrors.deadlineExceeded(child), true);
@@ -138,6 +162,9 @@ final class CancelNode extends AbstractContext implements CancellableContext {
       list.prev = list.next = null;
       list.onDone(d);
       list = next;
+    }
+    if (owner instanceof Task<?> task) {
+      task.contextCancelled();
     }
     return true;
   }
@@ -222,6 +249,7 @@ final class CancelNode extends AbstractContext implements CancellableContext {
     if (!link(w)) {
       return true;
     }
+    Waits.Wait wait = Waits.begin("ctx.await", this);
     try {
       long end = timed ? System.nanoTime() + nanos : 0;
       while (done == null) {
@@ -240,6 +268,7 @@ final class CancelNode extends AbstractContext implements CancellableContext {
       }
       return true;
     } finally {
+      Waits.end(wait);
       unlink(w);
     }
   }
@@ -271,7 +300,11 @@ final class CancelNode extends AbstractContext implements CancellableContext {
 
   @Override
   void appendLabel(StringBuilder sb) {
-    if (requestedDeadline == null) {
+    if (owner instanceof Task<?> t) {
+      sb.append(".task(").append(t.name()).append(')');
+    } else if (owner instanceof Scope s) {
+      sb.append(".scope(").append(s.name()).append(')');
+    } else if (requestedDeadline == null) {
       sb.append(".withCancel");
     } else {
       sb.append(".withDeadline(").append(requestedDeadline).append(')');

@@ -1,0 +1,771 @@
+package io.tether;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The owner of tasks: structured fan-out in which no task outlives the block that spawned it. Go's
+ * {@code errgroup}, Trio's nursery, the JDK's {@code StructuredTaskScope} — stable, and on JDK 21.
+ *
+ * <h2>Example</h2>
+ *
+ * <pre>{@code
+ * try (Scope scope = Scope.open(ctx, "ingest")) {
+ *   scope.limit(8);                                   // at most 8 at once
+ *   for (URI u : uris) {
+ *     scope.go("fetch " + u, c -> store(c, fetch(c, u)));
+ *   }
+ *   scope.join();                                     // all ended; first failure thrown here
+ * }                                                   // close(): nothing can still be running
+ * }</pre>
+ *
+ * <h2>Failure</h2>
+ *
+ * A scope from {@link #open(Context)} is fail-fast: the first task that fails cancels the scope's
+ * context (so its siblings are cancelled), and {@link #join()} throws {@link TaskFailedException}
+ * with that failure as the cause and later ones suppressed. A scope from {@link
+ * #supervised(Context)} lets siblings run on; each failure is on its task's handle and {@code
+ * join()} does not throw it. Either way no failure is only logged: {@link #close()} throws any
+ * failure nobody has seen (law L4).
+ *
+ * <h2>Cancellation and exit</h2>
+ *
+ * <ul>
+ *   <li>Each task runs on its own virtual thread with its own child of the scope's context. {@link
+ *       #cancel()} (or the parent context being cancelled) cancels them all: every task thread is
+ *       interrupted, so JDK blocking calls wake, except a task parked in a Tether wait that the
+ *       cancellation ends, which is woken directly. Scopes opened on a task's context are cancelled
+ *       with it.
+ *   <li>{@link #close()} cancels whatever still runs and waits for every task to end: it never
+ *       returns while a task is alive (law L2). If interrupted it keeps waiting and returns with
+ *       the interrupt status set. Closing is idempotent; closing from one of the scope's own tasks
+ *       is refused (it would wait for itself).
+ *   <li>{@link #stop(Duration)} bounds that wait and returns a {@link StopReport} naming each task
+ *       still alive with its stack; those stay in the registry, marked as stragglers, until they
+ *       end.
+ *   <li>Any thread may spawn into a scope it holds; after close or stop, spawning throws {@link
+ *       IllegalStateException} naming where the scope was closed.
+ * </ul>
+ *
+ * <h2>Memory consistency effects</h2>
+ *
+ * Actions before a spawn happen-before the task's body runs. A task's actions happen-before {@link
+ * #join()}, {@link #close()} or {@link #stop(Duration)} return (for stop: of the tasks that ended
+ * in time), and before {@link Task#join()} returns.
+ *
+ * <h2>Bad input</h2>
+ *
+ * {@code null} arguments throw {@link NullPointerException} naming them; {@code limit(n)} with
+ * {@code n < 1} throws {@link IllegalArgumentException}, after the first spawn {@link
+ * IllegalStateException}; a negative stop timeout throws {@link IllegalArgumentException}.
+ */
+public final class Scope implements AutoCloseable {
+
+  private static final VarHandle JOINERS;
+
+  static {
+    try {
+      JOINERS = MethodHandles.lookup().findVarHandle(Scope.class, "joiners", Waits.Parked.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final long id;
+  private final String name; // null: "scope-<id>" on demand
+  private final boolean failFast;
+  private final CancelNode context;
+  private final Task<?> openedBy; // the task whose thread opened this scope, or null
+  private final long openNanos;
+  private final StackTraceElement openSite;
+
+  /** Guards the fields below it. Never held while calling user code or blocking. */
+  private final Object lock = new Object();
+
+  private Task<?> head; // live tasks, in spawn order
+
+  private Task<?> tail;
+
+  /** Number of live tasks; written under {@code lock}, read without it by waiters. */
+  private volatile int live;
+
+  private boolean spawned;
+
+  /** Non-null once closed or stopped: where that happened (a frame, or the closing thread). */
+  private volatile Object closedAt;
+
+  /** Tasks that failed, in the order they failed; null until the first. */
+  private List<Task<?>> failed;
+
+  private volatile Semaphore permits; // null: no limit
+
+  /** Threads waiting for {@code live == 0}. */
+  private volatile Waits.Parked joiners;
+
+  private Scope(Context parent, String name, boolean failFast) {
+    Objects.requireNonNull(parent, "ctx");
+    this.id = Registry.nextId();
+    this.name = name;
+    this.failFast = failFast;
+    this.openedBy = Registry.CURRENT.get();
+    this.openNanos = System.nanoTime();
+    this.openSite = SpawnSites.site();
+    this.context = CancelNode.forScope((AbstractContext) parent, this);
+    Registry.add(this);
+  }
+
+  // ---- opening ----
+
+  /**
+   * Opens a fail-fast scope (errgroup with context): the first failure cancels the rest. The caller
+   * owns it: close it, best with try-with-resources.
+   *
+   * @throws NullPointerException if {@code ctx} is null
+   */
+  public static Scope open(Context ctx) {
+    return new Scope(ctx, null, true);
+  }
+
+  /** Like {@link #open(Context)}, with a name for dumps and paths. */
+  public static Scope open(Context ctx, String name) {
+    return new Scope(ctx, Objects.requireNonNull(name, "name"), true);
+  }
+
+  /** Opens a scope in which a failure does not cancel the siblings; see the class comment. */
+  public static Scope supervised(Context ctx) {
+    return new Scope(ctx, null, false);
+  }
+
+  /** Like {@link #supervised(Context)}, with a name. */
+  public static Scope supervised(Context ctx, String name) {
+    return new Scope(ctx, Objects.requireNonNull(name, "name"), false);
+  }
+
+  // ---- configuration and identity ----
+
+  /**
+   * Caps how many of this scope's tasks run at once: a spawn at the cap waits for a slot (Go's
+   * {@code SetLimit}). Only before the first spawn.
+   *
+   * @return this scope
+   * @throws IllegalArgumentException if {@code n < 1}
+   * @throws IllegalStateException if a task was already spawned, or the scope is closed
+   */
+  public Scope limit(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException(describe() + ": limit(" + n + "): the limit must be >= 1");
+    }
+    synchronized (lock) {
+      requireOpen();
+      if (spawned) {
+        throw new IllegalStateException(
+            describe() + ": limit(" + n + ") must come before the first spawn");
+      }
+      permits = new Semaphore(n);
+    }
+    return this;
+  }
+
+  /** The scope's name, or {@code scope-<id>}. */
+  public String name() {
+    return name != null ? name : "scope-" + id;
+  }
+
+  /** The scope's context: a child of the context it was opened on, parent of every task's. */
+  public Context context() {
+    return context;
+  }
+
+  /** Cancels the scope's context, so every task in it. Idempotent; does not wait. */
+  public void cancel() {
+    context.cancel();
+  }
+
+  // ---- spawning ----
+
+  /**
+   * Starts {@code work} on a new virtual thread, as a task of this scope, with its own child
+   * context. Blocks while the scope is at its {@link #limit}; if interrupted there, throws {@link
+   * CancellationException} and keeps the interrupt status.
+   *
+   * @throws IllegalStateException if the scope is closed (the message says where)
+   */
+  public <T> Task<T> spawn(String name, Work<T> work) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(work, "work");
+    acquireSlot();
+    return start(name, work, work);
+  }
+
+  /** Like {@link #spawn(String, Work)}, named {@code task-<id>}. */
+  public <T> Task<T> spawn(Work<T> work) {
+    Objects.requireNonNull(work, "work");
+    acquireSlot();
+    return start(null, work, work);
+  }
+
+  /** Like {@link #spawn(String, Work)} for work with no result. */
+  public Task<Void> go(String name, VoidWork work) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(work, "work");
+    acquireSlot();
+    return start(name, asWork(work), work);
+  }
+
+  /** Like {@link #go(String, VoidWork)}, named {@code task-<id>}. */
+  public Task<Void> go(VoidWork work) {
+    Objects.requireNonNull(work, "work");
+    acquireSlot();
+    return start(null, asWork(work), work);
+  }
+
+  /**
+   * Spawns unless the scope is at its limit, without blocking (Go's {@code TryGo}).
+   *
+   * @return the task, or empty at the limit
+   * @throws IllegalStateException if the scope is closed
+   */
+  public <T> Optional<Task<T>> trySpawn(Work<T> work) {
+    Objects.requireNonNull(work, "work");
+    return trySpawn0(null, work);
+  }
+
+  /** Like {@link #trySpawn(Work)}, with a name. */
+  public <T> Optional<Task<T>> trySpawn(String name, Work<T> work) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(work, "work");
+    return trySpawn0(name, work);
+  }
+
+  private <T> Optional<Task<T>> trySpawn0(String name, Work<T> work) {
+    Semaphore p = permits;
+    if (p != null && !p.tryAcquire()) {
+      requireOpenUnlocked();
+      return Optional.empty();
+    }
+    return Optional.of(start(name, work, work));
+  }
+
+  private static Work<Void> asWork(VoidWork work) {
+    return c -> {
+      work.run(c);
+      return null;
+    };
+  }
+
+  private void acquireSlot() {
+    Semaphore p = permits;
+    if (p == null || p.tryAcquire()) {
+      return;
+    }
+    requireOpenUnlocked();
+    Waits.Wait wait = Waits.begin("scope.limit", this);
+    try {
+      p.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      CancellationException c =
+          new CancellationException(
+              "interrupted while waiting for a slot in " + describe() + " (at its limit)");
+      c.initCause(e);
+      throw c;
+    } finally {
+      Waits.end(wait);
+    }
+  }
+
+  /** Spawns, once a slot (if any) is held. {@code userWork} is what the caller passed. */
+  private <T> Task<T> start(String taskName, Work<T> work, Object userWork) {
+    Task<T> task;
+    try {
+      task = new Task<>(Registry.nextId(), taskName, this, work, SpawnSites.capture(userWork));
+    } catch (RuntimeException | Error e) {
+      releaseSlot();
+      throw e;
+    }
+    Thread thread = Thread.ofVirtual().unstarted(task::execute);
+    task.thread = thread;
+    synchronized (lock) {
+      if (closedAt != null) {
+        task.context.cancel();
+        releaseSlot();
+        throw closedError("spawn into");
+      }
+      spawned = true;
+      Task<?> t = tail;
+      task.prevLive = t;
+      if (t == null) {
+        head = task;
+      } else {
+        t.nextLive = task;
+      }
+      tail = task;
+      live++;
+    }
+    try {
+      thread.start();
+    } catch (RuntimeException | Error e) {
+      task.finish(null, e);
+      throw e;
+    }
+    return task;
+  }
+
+  /** Called once per task, on its thread, after its end state is recorded. */
+  void taskEnded(Task<?> task, Throwable failure) {
+    boolean firstFailure = false;
+    boolean last;
+    synchronized (lock) {
+      Task<?> p = task.prevLive;
+      Task<?> n = task.nextLive;
+      if (p == null) {
+        head = n;
+      } else {
+        p.nextLive = n;
+      }
+      if (n == null) {
+        tail = p;
+      } else {
+        n.prevLive = p;
+      }
+      task.prevLive = task.nextLive = null;
+      if (failure != null) {
+        if (failed == null) {
+          failed = new ArrayList<>(2);
+          firstFailure = true;
+        }
+        failed.add(task);
+      }
+      last = --live == 0;
+    }
+    releaseSlot();
+    if (firstFailure && failFast) {
+      context.cancel(failure);
+    }
+    if (last) {
+      Waits.unparkAll(Waits.drain(this, JOINERS));
+      if (closedAt != null) {
+        Registry.remove(this);
+      }
+    }
+  }
+
+  private void releaseSlot() {
+    Semaphore p = permits;
+    if (p != null) {
+      p.release();
+    }
+  }
+
+  // ---- waiting ----
+
+  /**
+   * Waits until every task spawned so far (and any they spawn meanwhile) has ended.
+   *
+   * @throws TaskFailedException in a fail-fast scope, if a task failed: the first failure is the
+   *     cause, later ones are suppressed; they count as seen
+   * @throws InterruptedException if interrupted while waiting; the tasks go on
+   */
+  public void join() throws InterruptedException {
+    if (live > 0) {
+      Waits.Wait wait = Waits.begin("scope.join", this);
+      try {
+        awaitNoneLive(Long.MAX_VALUE, true);
+      } finally {
+        Waits.end(wait);
+      }
+    }
+    if (failFast) {
+      TaskFailedException e = failuresToThrow(false);
+      if (e != null) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Cancels whatever still runs, waits until every task has ended, then throws any failure nobody
+   * has seen (as {@link TaskFailedException}). Idempotent. If interrupted, keeps waiting and
+   * returns (or throws) with the interrupt status set.
+   *
+   * @throws IllegalStateException if called from one of this scope's own tasks
+   */
+  @Override
+  public void close() {
+    refuseFromOwnTask("close()");
+    markClosed();
+    context.cancel();
+    boolean interrupted = awaitNoneLiveUninterruptibly();
+    if (live == 0) {
+      Registry.remove(this);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    TaskFailedException e = failuresToThrow(true);
+    if (e != null) {
+      throw e;
+    }
+  }
+
+  /**
+   * Cancels every task and waits at most {@code timeout} for them to end; closes the scope. Returns
+   * a report naming, with their stacks, the tasks still alive, and carrying the failures nobody had
+   * seen (now counted as seen: the report is how they reach the owner). If interrupted, stops
+   * waiting early and returns with the interrupt status set.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   * @throws IllegalStateException if called from one of this scope's own tasks
+   */
+  public StopReport stop(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException(describe() + ": stop(" + timeout + "): negative timeout");
+    }
+    refuseFromOwnTask("stop()");
+    long start = System.nanoTime();
+    markClosed();
+    context.cancel();
+    try {
+      awaitNoneLive(AbstractContext.saturatedNanos(timeout), true);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<TaskInfo> stragglers = new ArrayList<>();
+    Registry.Snapshot at = new Registry.Snapshot();
+    for (Task<?> t : liveTasks()) {
+      t.straggler = true;
+      stragglers.add(t.info(at, true));
+    }
+    if (live == 0) {
+      Registry.remove(this);
+    }
+    List<Throwable> unseen;
+    synchronized (lock) {
+      unseen = unseenFailures();
+    }
+    return new StopReport(stragglers, unseen, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /** Parks until {@code live == 0} or the time is up; returns whether none is live. */
+  private boolean awaitNoneLive(long nanos, boolean interruptible) throws InterruptedException {
+    long end = System.nanoTime() + nanos;
+    while (live > 0) {
+      if (!Waits.push(this, JOINERS, new Waits.Parked(Thread.currentThread()))) {
+        throw new AssertionError("scope joiner stack is never closed");
+      }
+      if (live == 0) {
+        break;
+      }
+      if (interruptible && Thread.interrupted()) {
+        throw new InterruptedException("interrupted while joining " + describe());
+      }
+      if (nanos == Long.MAX_VALUE) {
+        LockSupport.park(this);
+      } else {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        LockSupport.parkNanos(this, left);
+      }
+    }
+    return true;
+  }
+
+  /** Waits for {@code live == 0} through interrupts; returns whether it was interrupted. */
+  private boolean awaitNoneLiveUninterruptibly() {
+    Waits.Wait wait = live > 0 ? Waits.begin("scope.close", this) : null;
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          awaitNoneLive(Long.MAX_VALUE, true);
+          return interrupted;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      Waits.end(wait);
+    }
+  }
+
+  // ---- failures ----
+
+  /**
+   * The exception to throw for failed tasks: on join (fail-fast), every failure so far; on close,
+   * those nobody has seen. Marks them seen. Null if there is nothing to throw.
+   */
+  private TaskFailedException failuresToThrow(boolean onClose) {
+    List<Throwable> toThrow;
+    synchronized (lock) {
+      if (failed == null) {
+        return null;
+      }
+      toThrow = onClose ? unseenFailures() : allFailures();
+    }
+    if (toThrow.isEmpty()) {
+      return null;
+    }
+    String what =
+        toThrow.size() == 1
+            ? ": a task failed: "
+            : ": " + toThrow.size() + " tasks failed; the first: ";
+    TaskFailedException e =
+        new TaskFailedException(describe() + what + toThrow.get(0), toThrow.get(0));
+    for (Throwable t : toThrow.subList(1, toThrow.size())) {
+      e.addSuppressed(t);
+    }
+    return e;
+  }
+
+  /** Every failure so far, marked seen. Caller holds {@code lock}. */
+  private List<Throwable> allFailures() {
+    List<Throwable> all = new ArrayList<>(failed.size());
+    for (Task<?> t : failed) {
+      t.failureSeen = true;
+      all.add(t.failure());
+    }
+    return all;
+  }
+
+  /** Failures nobody has seen (by join, or on the task's handle), marked seen. Holds the lock. */
+  private List<Throwable> unseenFailures() {
+    if (failed == null) {
+      return List.of();
+    }
+    List<Throwable> unseen = new ArrayList<>();
+    for (Task<?> t : failed) {
+      if (!t.failureSeen) {
+        t.failureSeen = true;
+        unseen.add(t.failure());
+      }
+    }
+    return unseen;
+  }
+
+  // ---- state checks ----
+
+  private void markClosed() {
+    Object site = SpawnSites.site();
+    synchronized (lock) {
+      if (closedAt == null) {
+        closedAt = site != null ? site : "thread " + Thread.currentThread();
+      }
+    }
+  }
+
+  private void requireOpen() {
+    if (closedAt != null) {
+      throw closedError("configure");
+    }
+  }
+
+  private void requireOpenUnlocked() {
+    if (closedAt != null) {
+      throw closedError("spawn into");
+    }
+  }
+
+  private IllegalStateException closedError(String what) {
+    return new IllegalStateException(
+        "cannot " + what + " " + describe() + ": it is closed (closed at " + closedAt + ")");
+  }
+
+  private void refuseFromOwnTask(String what) {
+    for (Task<?> t = Registry.CURRENT.get(); t != null; t = t.scope.openedBy) {
+      if (t.scope == this) {
+        throw new IllegalStateException(
+            describe()
+                + ": "
+                + what
+                + " called from its own task '"
+                + t.name()
+                + "' would wait for itself; cancel() the scope instead, and let its owner close"
+                + " it");
+      }
+    }
+  }
+
+  // ---- registry ----
+
+  CancelNode contextNode() {
+    return context;
+  }
+
+  /** A copy of the live tasks, in spawn order; references only, under the lock. */
+  List<Task<?>> liveTasks() {
+    synchronized (lock) {
+      List<Task<?>> out = new ArrayList<>(live);
+      for (Task<?> t = head; t != null; t = t.nextLive) {
+        out.add(t);
+      }
+      return out;
+    }
+  }
+
+  /** {@code app/ingest}: the opening task's path, then this scope's name. */
+  String path() {
+    return openedBy == null ? name() : openedBy.path() + "/" + name();
+  }
+
+  TaskInfo info(Registry.Snapshot at) {
+    return new TaskInfo(
+        id,
+        name(),
+        TaskInfo.Kind.SCOPE,
+        path(),
+        closedAt == null ? "OPEN" : "CLOSING",
+        openSite,
+        openSite == null ? List.of() : List.of(openSite),
+        null,
+        null,
+        null,
+        at.since(openNanos),
+        null,
+        false,
+        List.of());
+  }
+
+  /** {@code scope 'ingest'}: for messages. */
+  String describe() {
+    return "scope '" + name() + "'";
+  }
+
+  /** {@code Scope[ingest, 3 live, open]}. */
+  @Override
+  public String toString() {
+    return "Scope["
+        + path()
+        + ", "
+        + live
+        + " live, "
+        + (closedAt == null ? "open" : "closed at " + closedAt)
+        + (failFast ? "" : ", supervised")
+        + "]";
+  }
+
+  // ---- race and map ----
+
+  /**
+   * Runs every work at once; the first to succeed wins and its result is returned, after the others
+   * are cancelled <em>and joined</em>. If none succeeds, throws one {@link TaskFailedException}
+   * carrying every failure (the first as cause, the rest suppressed).
+   *
+   * @throws IllegalArgumentException if {@code works} is empty
+   * @throws CancellationException if {@code ctx} was cancelled before any succeeded
+   * @throws InterruptedException if interrupted while waiting (everything is still cancelled and
+   *     joined before this returns)
+   */
+  public static <T> T race(Context ctx, List<? extends Work<? extends T>> works)
+      throws InterruptedException {
+    Objects.requireNonNull(ctx, "ctx");
+    Objects.requireNonNull(works, "works");
+    if (works.isEmpty()) {
+      throw new IllegalArgumentException("race: works is empty; give it at least one");
+    }
+    AtomicReference<Optional<Object>> winner = new AtomicReference<>();
+    List<Task<T>> tasks = new ArrayList<>(works.size());
+    try (Scope scope = supervised(ctx, "race")) {
+      for (int i = 0; i < works.size(); i++) {
+        Work<? extends T> w = Objects.requireNonNull(works.get(i), "works[" + i + "]");
+        tasks.add(
+            scope.start(
+                "race-" + i,
+                c -> {
+                  T v = w.run(c);
+                  if (winner.compareAndSet(null, Optional.ofNullable(v))) {
+                    scope.cancel();
+                  }
+                  return v;
+                },
+                w));
+      }
+      scope.join();
+      for (Task<T> t : tasks) {
+        if (t.state() == Task.State.FAILED) {
+          t.failureSeen = true; // a race reports its failures itself, or ignores them if one won
+        }
+      }
+    }
+    Optional<Object> won = winner.get();
+    if (won != null) {
+      @SuppressWarnings("unchecked")
+      T value = (T) won.orElse(null);
+      return value;
+    }
+    List<Throwable> failed = new ArrayList<>();
+    for (Task<T> t : tasks) {
+      if (t.state() == Task.State.FAILED) {
+        failed.add(t.failure());
+      }
+    }
+    ctx.throwIfDone();
+    if (failed.isEmpty()) {
+      throw new CancellationException("race: every contender was cancelled");
+    }
+    TaskFailedException e =
+        new TaskFailedException(
+            "race: all " + works.size() + " contenders failed; first: " + failed.get(0),
+            failed.get(0));
+    failed.subList(1, failed.size()).forEach(e::addSuppressed);
+    throw e;
+  }
+
+  /**
+   * Applies {@code mapper} to every input, at most {@code limit} at once, each on its own task; the
+   * results are in input order. Fail-fast: the first failure cancels the rest and is thrown as
+   * {@link TaskFailedException}.
+   *
+   * @throws IllegalArgumentException if {@code limit < 1}
+   * @throws CancellationException if {@code ctx} is cancelled before all are done
+   * @throws InterruptedException if interrupted while waiting (the tasks are cancelled and joined)
+   */
+  public static <I, O> List<O> map(
+      Context ctx, Collection<I> inputs, int limit, Mapper<? super I, ? extends O> mapper)
+      throws InterruptedException {
+    Objects.requireNonNull(ctx, "ctx");
+    Objects.requireNonNull(inputs, "inputs");
+    Objects.requireNonNull(mapper, "mapper");
+    if (limit < 1) {
+      throw new IllegalArgumentException("map: limit " + limit + " must be >= 1");
+    }
+    List<Task<O>> tasks = new ArrayList<>(inputs.size());
+    try (Scope scope = open(ctx, "map")) {
+      scope.limit(limit);
+      int i = 0;
+      for (I item : inputs) {
+        if (scope.context.isDone()) {
+          break; // a failure or the caller cancelled: spawn no more
+        }
+        scope.acquireSlot();
+        tasks.add(scope.start("map-" + i++, c -> mapper.apply(c, item), mapper));
+      }
+      scope.join();
+    }
+    ctx.throwIfDone();
+    List<O> out = new ArrayList<>(tasks.size());
+    for (Task<O> t : tasks) {
+      if (t.state() != Task.State.SUCCEEDED) {
+        throw new CancellationException("map: item " + out.size() + " did not complete: " + t);
+      }
+      out.add(t.resultNow());
+    }
+    if (out.size() != inputs.size()) {
+      throw new CancellationException(
+          "map: only " + out.size() + " of " + inputs.size() + " items were mapped");
+    }
+    return out;
+  }
+}

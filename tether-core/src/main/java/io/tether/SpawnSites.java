@@ -1,0 +1,111 @@
+package io.tether;
+
+import java.lang.StackWalker.StackFrame;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Where tasks were spawned (and scopes closed): the first stack frame outside Tether's own entry
+ * points.
+ *
+ * <p>Modes, from the system property {@code tether.spawnSite}: {@code off} (nothing recorded),
+ * {@code caller} (the default: one frame) and {@code full} (the whole stack at the spawn).
+ *
+ * <p>Why {@code caller} is cheap: a lambda or method reference is an instance of a hidden class
+ * made for that one expression in the source, so the frame that spawns it is, in practice, always
+ * the same. The frame is walked once per such class and then read from a {@link ClassValue}. Other
+ * work classes (named or anonymous classes, which may be spawned from many places) are walked on
+ * every spawn.
+ */
+final class SpawnSites {
+  private SpawnSites() {}
+
+  enum Mode {
+    OFF,
+    CALLER,
+    FULL
+  }
+
+  static final Mode MODE = mode(System.getProperty("tether.spawnSite", "caller"));
+
+  private static final StackWalker WALKER =
+      StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+  private static final ClassValue<Optional<StackTraceElement>> BY_LAMBDA_CLASS =
+      new ClassValue<>() {
+        @Override
+        protected Optional<StackTraceElement> computeValue(Class<?> type) {
+          return Optional.ofNullable(callerFrame());
+        }
+      };
+
+  private static Mode mode(String value) {
+    try {
+      return Mode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "system property tether.spawnSite='" + value + "': use off, caller or full", e);
+    }
+  }
+
+  /**
+   * The spawn site of {@code work} (the object the user passed): null, a {@link StackTraceElement}
+   * or, in full mode, a {@code StackTraceElement[]}.
+   */
+  static Object capture(Object work) {
+    return switch (MODE) {
+      case OFF -> null;
+      case CALLER ->
+          work.getClass().isHidden()
+              ? BY_LAMBDA_CLASS.get(work.getClass()).orElse(null)
+              : callerFrame();
+      case FULL -> fullStack();
+    };
+  }
+
+  /** The caller's frame, whatever the mode but off; for close sites. */
+  static StackTraceElement site() {
+    return MODE == Mode.OFF ? null : callerFrame();
+  }
+
+  static StackTraceElement first(Object site) {
+    if (site instanceof StackTraceElement[] stack) {
+      return stack.length == 0 ? null : stack[0];
+    }
+    return (StackTraceElement) site;
+  }
+
+  static List<StackTraceElement> stack(Object site) {
+    if (site instanceof StackTraceElement[] stack) {
+      return List.of(stack);
+    }
+    return site == null ? List.of() : List.of((StackTraceElement) site);
+  }
+
+  private static StackTraceElement callerFrame() {
+    return WALKER.walk(frames ->
+        frames
+            .filter(f -> !internal(f))
+            .findFirst()
+            .map(StackFrame::toStackTraceElement)
+            .orElse(null));
+  }
+
+  private static StackTraceElement[] fullStack() {
+    return WALKER.walk(frames ->
+        frames
+            .dropWhile(SpawnSites::internal)
+            .map(StackFrame::toStackTraceElement)
+            .toArray(StackTraceElement[]::new));
+  }
+
+  /** Tether's entry points and the JDK machinery between them and the user's frame. */
+  private static boolean internal(StackFrame f) {
+    Class<?> host = f.getDeclaringClass().getNestHost();
+    return host == SpawnSites.class
+        || host == Scope.class
+        || host == Task.class
+        || host == ClassValue.class;
+  }
+}

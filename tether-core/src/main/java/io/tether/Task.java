@@ -1,0 +1,328 @@
+package io.tether;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A handle on one task: a body running on its own virtual thread, with its own child context, owned
+ * by the {@link Scope} that spawned it. Only a scope makes tasks.
+ *
+ * <h2>Example</h2>
+ *
+ * <pre>{@code
+ * try (Scope scope = Scope.open(ctx, "checkout")) {
+ *   Task<Price> price = scope.spawn("price", c -> prices.get(c, sku));
+ *   Task<Stock> stock = scope.spawn("stock", c -> inventory.get(c, sku));
+ *   scope.join();                          // both ended; the first failure is thrown here
+ *   return new Offer(price.resultNow(), stock.resultNow());
+ * }
+ * }</pre>
+ *
+ * <h2>Cancellation and exit</h2>
+ *
+ * {@link #cancel()} cancels this task's context only (its siblings and scope go on). Cancelling a
+ * task's context, directly or through its scope, interrupts the task's thread, so JDK blocking
+ * calls wake; a task parked in a Tether wait that the cancellation ends (such as {@link
+ * Context#await()}) is woken directly and not interrupted. The task ends when its body returns or
+ * throws; nothing stops a body that ignores both its context and interrupts, and its scope's {@code
+ * close()} will wait for it ({@link Scope#stop} bounds that wait and names it).
+ *
+ * <h2>States</h2>
+ *
+ * {@link State#RUNNING} from spawn until the body ends, then exactly one of {@link State#SUCCEEDED}
+ * (returned), {@link State#FAILED} (threw while its context was live) or {@link State#CANCELLED}
+ * (threw after its context was cancelled: the exception is taken to be the cancellation's effect,
+ * not a failure).
+ *
+ * <h2>Memory consistency effects</h2>
+ *
+ * Actions before {@code spawn} happen-before the body runs; actions of the body happen-before
+ * {@link #join()}, {@link Scope#join()} or {@link Scope#close()} return, and before {@link
+ * #state()} reports an end state.
+ *
+ * @param <T> the result type ({@link Void} for {@link Scope#go})
+ */
+public final class Task<T> {
+
+  /** Where a task is in its life. Ordered: the end states come after {@link #RUNNING}. */
+  public enum State {
+    /** Spawned and not yet ended. */
+    RUNNING,
+    /** The body returned; {@link #resultNow()} has its value. */
+    SUCCEEDED,
+    /** The body threw while its context was live; {@link #exceptionNow()} has the exception. */
+    FAILED,
+    /** The body threw after its context was cancelled. */
+    CANCELLED
+  }
+
+  final long id;
+  private final String name; // null: named "task-<id>" on demand
+  final Scope scope;
+  final CancelNode context;
+  private final Work<T> work;
+  final long startNanos;
+  final Object spawnSite; // null, a StackTraceElement or a StackTraceElement[]
+
+  /** The task's thread; set once, before it starts (volatile: the cancel hook reads it). */
+  volatile Thread thread;
+
+  /** RUNNING until the body ends, then set once (CAS) to the end state. */
+  private volatile State state = State.RUNNING;
+
+  private T result;
+  private Throwable failure;
+
+  /** Whether someone has seen this task's failure (join, exceptionNow, or the scope's join). */
+  volatile boolean failureSeen;
+
+  /** What the task's thread is blocked on in a Tether primitive, or null. */
+  volatile Waits.Wait waiting;
+
+  /** Set when a bounded stop gave up waiting for this task; it stays visible until it ends. */
+  volatile boolean straggler;
+
+  /** Threads blocked in {@link #join()}; a Treiber stack, drained once when the task ends. */
+  private volatile Waits.Parked joiners;
+
+  /** Neighbours in the owning scope's list of live tasks; guarded by the scope's lock. */
+  Task<?> prevLive;
+
+  Task<?> nextLive;
+
+  Task(long id, String name, Scope scope, Work<T> work, Object spawnSite) {
+    this.id = id;
+    this.name = name;
+    this.scope = scope;
+    this.work = work;
+    this.spawnSite = spawnSite;
+    this.startNanos = System.nanoTime();
+    this.context = CancelNode.forTask(scope.contextNode(), this);
+  }
+
+  // ---- public API ----
+
+  /** A number unique among all tasks and scopes of this JVM. */
+  public long id() {
+    return id;
+  }
+
+  /** The name given at spawn, or {@code task-<id>}. */
+  public String name() {
+    return name != null ? name : "task-" + id;
+  }
+
+  /** The current state; see {@link State}. Never blocks. */
+  public State state() {
+    return state;
+  }
+
+  /** The task's own context, a child of its scope's: cancelled alone by {@link #cancel()}. */
+  public Context context() {
+    return context;
+  }
+
+  /** Cancels this task's context (interrupting its thread); idempotent; does not wait. */
+  public void cancel() {
+    context.cancel();
+  }
+
+  /**
+   * Waits for the task to end and returns its result.
+   *
+   * @throws TaskFailedException if it failed (the cause is its exception)
+   * @throws CancellationException if it was cancelled
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  public T join() throws InterruptedException {
+    awaitEnd();
+    return outcome();
+  }
+
+  /**
+   * Returns the result of a task that has succeeded.
+   *
+   * @throws IllegalStateException if it is still running, failed or was cancelled (the message says
+   *     which)
+   */
+  public T resultNow() {
+    State s = state;
+    if (s != State.SUCCEEDED) {
+      IllegalStateException e =
+          new IllegalStateException(this + " has no result: it is " + describe(s));
+      if (s == State.FAILED) {
+        failureSeen = true;
+        e.initCause(failure);
+      }
+      throw e;
+    }
+    return result;
+  }
+
+  /**
+   * Returns the exception of a task that has failed.
+   *
+   * @throws IllegalStateException if it is still running, succeeded or was cancelled
+   */
+  public Throwable exceptionNow() {
+    if (state != State.FAILED) {
+      throw new IllegalStateException(this + " has no failure: it is " + describe(state));
+    }
+    failureSeen = true;
+    return failure;
+  }
+
+  /** {@code Task[id=7 'fetch' in scope 'ingest': RUNNING]}. */
+  @Override
+  public String toString() {
+    return "Task[id=" + id + " '" + name() + "' in " + scope.describe() + ": " + state + "]";
+  }
+
+  // ---- lifecycle (called by Scope and the task's own thread) ----
+
+  /** The body of the task's thread. */
+  void execute() {
+    Registry.CURRENT.set(this);
+    if (context.isDone()) {
+      // Cancelled before the thread started: behave as if the interrupt had reached it.
+      Thread.currentThread().interrupt();
+    }
+    T value = null;
+    Throwable thrown = null;
+    try {
+      value = work.run(context);
+    } catch (Throwable t) {
+      thrown = t;
+    }
+    Registry.CURRENT.remove();
+    finish(value, thrown);
+  }
+
+  /** Records the end, wakes joiners, and tells the scope. Runs once. */
+  void finish(T value, Throwable thrown) {
+    State end;
+    if (thrown == null) {
+      result = value;
+      end = State.SUCCEEDED;
+    } else {
+      failure = thrown;
+      end = context.isDone() ? State.CANCELLED : State.FAILED;
+    }
+    state = end;
+    // The task's context is no longer needed: release its registration with the scope's.
+    context.cancel();
+    Waits.unparkAll(Waits.close(this, JOINERS));
+    scope.taskEnded(this, end == State.FAILED ? thrown : null);
+  }
+
+  /**
+   * Called by the task's context, once, right after it was cancelled (on the cancelling thread).
+   * Interrupts the task's thread unless it is parked in a Tether wait that the cancellation has
+   * already ended.
+   */
+  void contextCancelled() {
+    Thread t = thread;
+    if (t == null || state != State.RUNNING || Thread.currentThread() == t) {
+      return; // not started yet (execute() checks), already ended, or cancelling itself
+    }
+    Waits.Wait w = waiting;
+    if (w != null && w.endedByCancel()) {
+      return;
+    }
+    t.interrupt();
+  }
+
+  /** {@code app/ingest/fetch-17}: the scope's path, then this task's name. */
+  String path() {
+    return scope.path() + "/" + name();
+  }
+
+  TaskInfo info(Registry.Snapshot at, boolean withStack) {
+    Waits.Wait w = waiting;
+    Thread t = thread;
+    return new TaskInfo(
+        id,
+        name(),
+        TaskInfo.Kind.TASK,
+        path(),
+        state.name(),
+        SpawnSites.first(spawnSite),
+        SpawnSites.stack(spawnSite),
+        w == null ? null : w.reason(),
+        w == null ? null : String.valueOf(w.target()),
+        w == null ? null : at.wallOf(w.sinceNanos()),
+        at.since(startNanos),
+        t,
+        straggler,
+        withStack && t != null ? List.of(t.getStackTrace()) : List.of());
+  }
+
+  boolean isEnded() {
+    return state != State.RUNNING;
+  }
+
+  Throwable failure() {
+    return failure;
+  }
+
+  private T outcome() {
+    return switch (state) {
+      case SUCCEEDED -> result;
+      case FAILED -> {
+        failureSeen = true;
+        throw new TaskFailedException(this + " failed: " + failure, failure);
+      }
+      case CANCELLED -> {
+        CancellationException e = new CancellationException(this + " was cancelled");
+        e.initCause(failure);
+        throw e;
+      }
+      case RUNNING -> throw new AssertionError(this + " outcome read before its end");
+    };
+  }
+
+  private void awaitEnd() throws InterruptedException {
+    if (isEnded()) {
+      return;
+    }
+    if (Registry.CURRENT.get() == this) {
+      throw new IllegalStateException(this + ": join() from its own thread would wait forever");
+    }
+    Waits.Wait wait = Waits.begin("task.join", this);
+    try {
+      if (!Waits.push(this, JOINERS, new Waits.Parked(Thread.currentThread()))) {
+        return; // ended meanwhile
+      }
+      while (!isEnded()) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException("interrupted while joining " + this);
+        }
+        LockSupport.park(this);
+      }
+    } finally {
+      Waits.end(wait);
+    }
+  }
+
+  private static final VarHandle JOINERS;
+
+  static {
+    try {
+      JOINERS = MethodHandles.lookup().findVarHandle(Task.class, "joiners", Waits.Parked.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private static String describe(State s) {
+    return switch (s) {
+      case RUNNING -> "still running (join() it first)";
+      case SUCCEEDED -> "SUCCEEDED";
+      case FAILED -> "FAILED";
+      case CANCELLED -> "CANCELLED";
+    };
+  }
+}

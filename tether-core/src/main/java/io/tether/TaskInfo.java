@@ -1,0 +1,112 @@
+package io.tether;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the registry knows of one live task or scope, read at one moment: an immutable record.
+ *
+ * @param id unique among all tasks and scopes of this JVM
+ * @param name the name given at spawn or open ({@code task-<id>} / {@code scope-<id>} if none)
+ * @param kind task or scope
+ * @param path the owner path, outermost first: {@code app/ingest/fetch-17}
+ * @param state a task's {@link Task.State} name, or {@code OPEN} / {@code CLOSING} for a scope
+ * @param spawnSite where it was spawned (the caller's frame); null if capture is off ({@code
+ *     -Dtether.spawnSite=off})
+ * @param spawnStack the whole stack at the spawn with {@code -Dtether.spawnSite=full}; else just
+ *     the spawn site, or empty
+ * @param waitReason what kind of Tether wait it is parked in ({@code ctx.await}, {@code task.join},
+ *     {@code scope.join}, ...), or null if it is not parked in one
+ * @param waitTarget what it waits on (the {@code toString()} of the context, task, channel), or
+ *     null
+ * @param waitingSince when the wait began, or null
+ * @param age time since the spawn or open
+ * @param thread the task's thread (null for a scope); for a live stack, {@link
+ *     Thread#getStackTrace()}
+ * @param straggler whether a bounded stop gave up waiting for it (it stays here until it ends)
+ * @param stack the thread's stack when this record was made, where the record says so (stop
+ *     reports); else empty
+ */
+public record TaskInfo(
+    long id,
+    String name,
+    Kind kind,
+    String path,
+    String state,
+    StackTraceElement spawnSite,
+    List<StackTraceElement> spawnStack,
+    String waitReason,
+    String waitTarget,
+    Instant waitingSince,
+    Duration age,
+    Thread thread,
+    boolean straggler,
+    List<StackTraceElement> stack) {
+
+  /** What a registry entry is. */
+  public enum Kind {
+    /** An owner of tasks. */
+    SCOPE,
+    /** A body running on its own virtual thread. */
+    TASK
+  }
+
+  /** Checks the arguments and copies the lists. */
+  public TaskInfo {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(age, "age");
+    spawnStack = List.copyOf(spawnStack);
+    stack = List.copyOf(stack);
+  }
+
+  /**
+   * {@code task #17 'fetch-17' app/ingest/fetch-17 [RUNNING, ctx.await 2.5s, straggler] spawned at
+   * Ingest.fetchAll(Ingest.java:42)}.
+   */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(kind == Kind.TASK ? "task" : "scope")
+        .append(" #")
+        .append(id)
+        .append(" '")
+        .append(name)
+        .append("' ")
+        .append(path)
+        .append(" [")
+        .append(state);
+    if (waitReason != null) {
+      sb.append(", ").append(waitReason);
+      if (waitingSince != null) {
+        sb.append(' ').append(human(Duration.between(waitingSince, Instant.now())));
+      }
+    }
+    if (straggler) {
+      sb.append(", straggler");
+    }
+    sb.append(", age ").append(human(age)).append(']');
+    if (spawnSite != null) {
+      sb.append(kind == Kind.TASK ? " spawned at " : " opened at ").append(spawnSite);
+    }
+    return sb.toString();
+  }
+
+  private static String human(Duration d) {
+    long ms = Math.max(0, d.toMillis());
+    if (ms < 1000) {
+      return ms + "ms";
+    }
+    if (ms < 120_000) {
+      return String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
+    }
+    if (ms < 7_200_000) {
+      return (ms / 60_000) + " minutes";
+    }
+    return (ms / 3_600_000) + " hours";
+  }
+}

@@ -1,0 +1,22 @@
+package io.tether;
+
+import java.util.List;
+
+/**
+ * The registry of live tasks and scopes: Go's {@code pprof goroutine}, with owners.
+ *
+ * <p>Every scope is registered from its open until it is closed with no task left; every task from
+ * its spawn until its body ends. Nothing that has ended stays reachable from here.
+ */
+public final class Tasks {
+  private Tasks() {}
+
+  /**
+   * Returns a record of every live scope and task, each read at once (a record never mixes two
+   * moments of one task). Tasks spawned or ended during the call may or may not appear. Never
+   * blocks a spawn for longer than it takes to copy one scope's list of references.
+   */
+  public static List<TaskInfo> snapshot() {
+    return Registry.snapshot();
+  }
+}

@@ -1,0 +1,113 @@
+package io.tether;
+
+import static io.tether.ScopeTest.awaitWaiting;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tether.testing.Bounded;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The registry: every live scope and task, with owner path, spawn site and wait state. */
+class RegistryTest {
+
+  private static List<TaskInfo> under(String rootName) {
+    return Tasks.snapshot().stream()
+        .filter(i -> i.path().equals(rootName) || i.path().startsWith(rootName + "/"))
+        .toList();
+  }
+
+  @Test
+  void snapshotShowsScopesAndTasksWithPathSiteAndWaitState() throws Exception {
+    Instant before = Instant.now();
+    try (Scope app = Scope.open(Context.background(), "app-reg")) {
+      Task<Void> ingest =
+          app.go(
+              "ingest",
+              c -> {
+                try (Scope inner = Scope.open(c, "fetchers")) {
+                  inner.go("fetch-17", Context::await);
+                  inner.join();
+                }
+              });
+      Bounded.until("fetch-17 registered and waiting", () -> waitingFetch() != null);
+      awaitWaiting(ingest, "scope.join");
+
+      List<TaskInfo> infos = under("app-reg");
+      assertThat(infos)
+          .extracting(TaskInfo::path)
+          .containsExactlyInAnyOrder(
+              "app-reg",
+              "app-reg/ingest",
+              "app-reg/ingest/fetchers",
+              "app-reg/ingest/fetchers/fetch-17");
+      TaskInfo fetch = waitingFetch();
+      assertThat(fetch.kind()).isEqualTo(TaskInfo.Kind.TASK);
+      assertThat(fetch.state()).isEqualTo("RUNNING");
+      assertThat(fetch.waitReason()).isEqualTo("ctx.await");
+      assertThat(fetch.waitTarget()).contains("task(fetch-17)");
+      assertThat(fetch.waitingSince()).isAfterOrEqualTo(before.minusMillis(1));
+      assertThat(fetch.age()).isGreaterThanOrEqualTo(Duration.ZERO);
+      assertThat(fetch.thread()).isNotNull();
+      assertThat(fetch.thread().isVirtual()).isTrue();
+      assertThat(fetch.spawnSite().getFileName()).isEqualTo("RegistryTest.java");
+      assertThat(fetch.toString())
+          .startsWith(
+              "task #"
+                  + fetch.id()
+                  + " 'fetch-17' app-reg/ingest/fetchers/fetch-17 [RUNNING, ctx.await")
+          .contains("spawned at ")
+          .contains("RegistryTest.java");
+      TaskInfo ingestInfo =
+          infos.stream().filter(i -> i.name().equals("ingest")).findFirst().orElseThrow();
+      assertThat(ingestInfo.waitReason()).isEqualTo("scope.join");
+      TaskInfo scopeInfo =
+          infos.stream().filter(i -> i.path().equals("app-reg")).findFirst().orElseThrow();
+      assertThat(scopeInfo.kind()).isEqualTo(TaskInfo.Kind.SCOPE);
+      assertThat(scopeInfo.state()).isEqualTo("OPEN");
+      assertThat(scopeInfo.spawnSite().getFileName()).isEqualTo("RegistryTest.java");
+
+      app.cancel();
+    }
+    assertThat(under("app-reg")).isEmpty();
+  }
+
+  private static TaskInfo waitingFetch() {
+    return under("app-reg").stream()
+        .filter(i -> i.name().equals("fetch-17") && "ctx.await".equals(i.waitReason()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Test
+  void aMillionTasksSpawnedAndJoinedInOneScopeLeaveTheRegistryEmpty() throws Exception {
+    int n = 1_000_000;
+    try (Scope scope = Scope.open(Context.background(), "million")) {
+      for (int i = 0; i < n; i++) {
+        scope.go(c -> {});
+      }
+      scope.join();
+      assertThat(under("million")).hasSize(1); // just the scope itself
+      assertThat(scope.liveTasks()).isEmpty();
+      assertThat(((CancelNode) scope.context()).linkedCount()).isZero();
+    }
+    assertThat(under("million")).isEmpty();
+  }
+
+  @Test
+  void anEndedTaskIsNotKeptReachable() throws Exception {
+    WeakReference<Task<byte[]>> ref;
+    try (Scope scope = Scope.open(Context.background(), "gc")) {
+      ref = new WeakReference<>(scope.spawn(c -> new byte[1 << 20]));
+      scope.join();
+      // The scope is still open and referenced here; the ended task must not be held by it.
+      for (int i = 0; i < 50 && ref.get() != null; i++) {
+        System.gc();
+        Thread.onSpinWait();
+      }
+      assertThat(ref.get()).as("ended task still reachable").isNull();
+    }
+  }
+}
