@@ -207,6 +207,45 @@ abstract sealed class AbstractContext extends DoneLink implements Context
     return registration;
   }
 
+  /**
+   * Arranges for {@code parker} to be claimed for {@code clause} and woken once this context is
+   * done; if it already is, does so now. Returns the link to {@link ParkerLink#stop()}, or null if
+   * this context can never be done. Never runs user code.
+   */
+  final ParkerLink wakeWhenDone(Parker parker, int clause) {
+    CancelNode s = source;
+    if (s == null) {
+      return null;
+    }
+    ParkerLink link = new ParkerLink(s, parker, clause);
+    if (!s.link(link)) {
+      link.onDone(s.doneState());
+    }
+    return link;
+  }
+
+  /** Claims and wakes a parked operation when a context is done. */
+  static final class ParkerLink extends DoneLink {
+    private final CancelNode source;
+    private final Parker parker;
+    private final int clause;
+
+    ParkerLink(CancelNode source, Parker parker, int clause) {
+      this.source = source;
+      this.parker = parker;
+      this.clause = clause;
+    }
+
+    @Override
+    void onDone(Done done) {
+      parker.claimAndComplete(clause);
+    }
+
+    void stop() {
+      source.unlink(this);
+    }
+  }
+
   @Override
   public final <R> SelectClause<R> onDone(Supplier<? extends R> action) {
     Objects.requireNonNull(action, "action");

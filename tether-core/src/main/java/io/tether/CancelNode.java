@@ -249,7 +249,7 @@ final class CancelNode extends AbstractContext implements CancellableContext {
     if (!link(w)) {
       return true;
     }
-    Waits.Wait wait = Waits.begin("ctx.await", this);
+    Waits.Wait wait = Waits.begin("ctx.await", this, this);
     try {
       long end = timed ? System.nanoTime() + nanos : 0;
       while (done == null) {

@@ -13,38 +13,52 @@ final class ContextErrors {
   private ContextErrors() {}
 
   /**
-   * What a context holds once done: {@code err} is what {@link Context#err()} returns; {@code
-   * cause} is the cause given to cancel, or null (then {@link Context#cause()} is {@code err}).
-   * Children cancelled by a parent share the parent's instance.
+   * What a context holds once done: {@code err()} is what {@link Context#err()} returns; {@code
+   * cause()} the cause given to cancel, or null (then {@link Context#cause()} is {@code err}).
+   * Children cancelled by a parent share the parent's instance. The exception is its own done
+   * state, so a cancel allocates one object.
    */
-  record Done(CancellationException err, Throwable cause) {
-    Throwable causeOrErr() {
-      return cause != null ? cause : err;
+  sealed interface Done permits Cancelled, Deadline {
+    CancellationException err();
+
+    Throwable cause();
+
+    default Throwable causeOrErr() {
+      Throwable c = cause();
+      return c != null ? c : err();
     }
 
-    boolean deadlineExceeded() {
-      return err instanceof DeadlineExceededException;
+    default boolean deadlineExceeded() {
+      return this instanceof Deadline;
     }
   }
 
   static Done cancelled(AbstractContext ctx, Throwable cause) {
-    return new Done(new Cancelled(ctx, cause), cause);
+    return new Cancelled(ctx, cause);
   }
 
   static Done deadlineExceeded(CancelNode ctx) {
-    return new Done(new Deadline(ctx), null);
+    return new Deadline(ctx);
   }
 
   /** err() after a plain cancel. */
-  static final class Cancelled extends CancellationException {
+  static final class Cancelled extends CancellationException implements Done {
     private final transient AbstractContext context;
 
     Cancelled(AbstractContext context, Throwable cause) {
       super(null);
       this.context = context;
-      if (cause != null) {
-        initCause(cause);
-      }
+      initCause(cause); // also when null: fixes the cause, so nobody can set one later
+    }
+
+    @Override
+    public CancellationException err() {
+      return this;
+    }
+
+    @Override
+    public Throwable cause() {
+      return getCause();
     }
 
     @Override
@@ -63,12 +77,23 @@ final class ContextErrors {
   }
 
   /** err() after a deadline passed. */
-  static final class Deadline extends DeadlineExceededException {
+  static final class Deadline extends DeadlineExceededException implements Done {
     private final transient CancelNode context;
 
     Deadline(CancelNode context) {
       super(null);
       this.context = context;
+      initCause(null); // fixes the cause as none
+    }
+
+    @Override
+    public CancellationException err() {
+      return this;
+    }
+
+    @Override
+    public Throwable cause() {
+      return null;
     }
 
     @Override

@@ -31,6 +31,8 @@ final class Registry {
 
   private static final Set<Scope> SCOPES = ConcurrentHashMap.newKeySet();
 
+  private static final Set<Ticker> TICKERS = ConcurrentHashMap.newKeySet();
+
   static long nextId() {
     return IDS.incrementAndGet();
   }
@@ -43,6 +45,14 @@ final class Registry {
     SCOPES.remove(scope);
   }
 
+  static void add(Ticker ticker) {
+    TICKERS.add(ticker);
+  }
+
+  static void remove(Ticker ticker) {
+    TICKERS.remove(ticker);
+  }
+
   static List<TaskInfo> snapshot() {
     Snapshot at = new Snapshot();
     List<TaskInfo> out = new ArrayList<>();
@@ -51,6 +61,9 @@ final class Registry {
       for (Task<?> task : scope.liveTasks()) {
         out.add(task.info(at, false));
       }
+    }
+    for (Ticker ticker : TICKERS) {
+      out.add(ticker.info(at));
     }
     return out;
   }

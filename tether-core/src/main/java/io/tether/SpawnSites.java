@@ -106,6 +106,8 @@ final class SpawnSites {
     return host == SpawnSites.class
         || host == Scope.class
         || host == Task.class
+        || host == Channel.class
+        || host == Ticker.class
         || host == ClassValue.class;
   }
 }

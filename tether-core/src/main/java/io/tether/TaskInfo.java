@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param name the name given at spawn or open ({@code task-<id>} / {@code scope-<id>} if none)
  * @param kind task or scope
  * @param path the owner path, outermost first: {@code app/ingest/fetch-17}
- * @param state a task's {@link Task.State} name, or {@code OPEN} / {@code CLOSING} for a scope
+ * @param state a task's {@link Task.State} name; {@code OPEN} or {@code CLOSING} for a scope;
+ *     {@code TICKING every <period>} for a ticker
  * @param spawnSite where it was spawned (the caller's frame); null if capture is off ({@code
  *     -Dtether.spawnSite=off})
  * @param spawnStack the whole stack at the spawn with {@code -Dtether.spawnSite=full}; else just
@@ -50,7 +51,9 @@ public record TaskInfo(
     /** An owner of tasks. */
     SCOPE,
     /** A body running on its own virtual thread. */
-    TASK
+    TASK,
+    /** A {@link Ticker} not yet stopped. */
+    TICKER
   }
 
   /** Checks the arguments and copies the lists. */
@@ -71,7 +74,7 @@ public record TaskInfo(
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
-    sb.append(kind == Kind.TASK ? "task" : "scope")
+    sb.append(kind.name().toLowerCase(java.util.Locale.ROOT))
         .append(" #")
         .append(id)
         .append(" '")
@@ -91,7 +94,7 @@ public record TaskInfo(
     }
     sb.append(", age ").append(human(age)).append(']');
     if (spawnSite != null) {
-      sb.append(kind == Kind.TASK ? " spawned at " : " opened at ").append(spawnSite);
+      sb.append(kind == Kind.TASK ? " spawned at " : " started at ").append(spawnSite);
     }
     return sb.toString();
   }

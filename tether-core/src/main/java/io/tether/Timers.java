@@ -35,6 +35,12 @@ final class Timers {
     return Holder.EXECUTOR.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
   }
 
+  /** Runs {@code action} on the timer thread every {@code periodNanos}, first after one period. */
+  static ScheduledFuture<?> scheduleAtFixedRate(Runnable action, long periodNanos) {
+    return Holder.EXECUTOR.scheduleAtFixedRate(
+        action, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+  }
+
   /** How many timers are pending; for tests. */
   static int pending() {
     return Holder.EXECUTOR.getQueue().size();

@@ -17,22 +17,30 @@ final class Waits {
 
   /**
    * One wait of one task: {@code reason} is what kind of wait ({@code ctx.await}, {@code
-   * task.join}), {@code target} what it waits on. {@code previous} is restored on {@link #end}.
+   * task.join}, {@code chan receive}), {@code target} what it waits on, {@code wakeOn} a context
+   * whose cancellation ends the wait by itself (or null). {@code previous} is restored on {@link
+   * #end}.
    */
-  record Wait(Task<?> task, String reason, Object target, long sinceNanos, Wait previous) {
+  record Wait(
+      Task<?> task, String reason, Object target, Context wakeOn, long sinceNanos, Wait previous) {
     /** Whether a cancellation has already ended this wait (so no interrupt is needed). */
     boolean endedByCancel() {
-      return target instanceof Context c && c.isDone();
+      return wakeOn != null && wakeOn.isDone();
     }
   }
 
   /** Records that the current task starts waiting; null (and nothing recorded) off a task. */
   static Wait begin(String reason, Object target) {
+    return begin(reason, target, null);
+  }
+
+  /** Like {@link #begin(String, Object)}; {@code wakeOn}'s cancellation ends the wait itself. */
+  static Wait begin(String reason, Object target, Context wakeOn) {
     Task<?> task = Registry.CURRENT.get();
     if (task == null) {
       return null;
     }
-    Wait w = new Wait(task, reason, target, System.nanoTime(), task.waiting);
+    Wait w = new Wait(task, reason, target, wakeOn, System.nanoTime(), task.waiting);
     task.waiting = w;
     return w;
   }

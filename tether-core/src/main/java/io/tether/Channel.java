@@ -1,0 +1,619 @@
+package io.tether;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Go's channel: a typed pipe between tasks, unbuffered ({@code make(chan T)}) or buffered ({@code
+ * make(chan T, n)}), that the sender side closes.
+ *
+ * <h2>Example</h2>
+ *
+ * <pre>{@code
+ * Channel<Job> jobs = Channel.buffered("jobs", 64);
+ * try (Scope scope = Scope.open(ctx, "pipeline")) {
+ *   scope.go("producer", c -> {
+ *     try {
+ *       for (Job j : source) jobs.send(c, j);     // waits for room; wakes if c is cancelled
+ *     } finally {
+ *       jobs.close();                             // the sender side closes
+ *     }
+ *   });
+ *   scope.go("consumer", c -> {
+ *     for (Job j : jobs) handle(j);               // ends once closed and drained
+ *   });
+ *   scope.join();
+ * }
+ * }</pre>
+ *
+ * <h2>Semantics</h2>
+ *
+ * <ul>
+ *   <li>Unbuffered: a send completes only when a receiver takes the value. Buffered with capacity
+ *       n: a send completes at once while fewer than n values wait in the buffer.
+ *   <li>{@link #close()}: once, from the sender side. Values already buffered are still delivered
+ *       (nothing is lost); after them, receives throw {@link ChannelClosedException}. Sends blocked
+ *       at the close, and every later send, throw {@link ChannelClosedException} naming where the
+ *       channel was closed: a send that did not happen always says so.
+ *   <li>Blocking operations wake on interrupt ({@link InterruptedException}) and, in their context
+ *       forms, when the context is done (the context's {@link Context#err()} is thrown). An
+ *       operation that is interrupted or cancelled has not happened: no value is lost or
+ *       duplicated. {@code trySend} and {@code tryReceive} never block.
+ *   <li>While a task is blocked here, the registry shows {@code chan send} or {@code chan receive},
+ *       this channel, and since when.
+ *   <li>{@code null} elements are refused.
+ * </ul>
+ *
+ * <h2>Memory consistency effects</h2>
+ *
+ * Actions in a thread before it sends a value happen-before the receive of that value returns in
+ * another thread. For an unbuffered channel, the receive also happens-before the send completes.
+ * Closing happens-before a receive that reports the close.
+ *
+ * <h2>Bad input</h2>
+ *
+ * A negative capacity throws {@link IllegalArgumentException}; a {@code null} element or name
+ * throws {@link NullPointerException}; a second {@code close} throws {@link IllegalStateException}
+ * naming where the first happened.
+ *
+ * @param <T> the element type
+ */
+public final class Channel<T> implements Iterable<T> {
+
+  private static final AtomicLong IDS = new AtomicLong();
+
+  /** Orders channels for select, which locks several at once in this order. */
+  final long id = IDS.incrementAndGet();
+
+  private final String name;
+  private final int capacity;
+
+  final ReentrantLock lock = new ReentrantLock();
+
+  // ---- guarded by lock ----
+  private final Object[] buf; // null when unbuffered
+  private int head;
+  private int count;
+  private ChanWaiter sendHead;
+  private ChanWaiter sendTail;
+  private ChanWaiter recvHead;
+  private ChanWaiter recvTail;
+
+  /** Null while open; written under the lock, read without it. */
+  private volatile Closed closed;
+
+  private record Closed(Object site, Throwable cause) {}
+
+  private Channel(String name, int capacity) {
+    this.name = name;
+    this.capacity = capacity;
+    this.buf = capacity == 0 ? null : new Object[capacity];
+  }
+
+  // ---- making ----
+
+  /** An unbuffered channel: each send waits for a receiver. */
+  public static <T> Channel<T> unbuffered() {
+    return new Channel<>(null, 0);
+  }
+
+  /** A named unbuffered channel; the name shows in dumps and messages. */
+  public static <T> Channel<T> unbuffered(String name) {
+    return new Channel<>(Objects.requireNonNull(name, "name"), 0);
+  }
+
+  /**
+   * A channel holding up to {@code capacity} values; 0 means unbuffered.
+   *
+   * @throws IllegalArgumentException if {@code capacity < 0}
+   */
+  public static <T> Channel<T> buffered(int capacity) {
+    return new Channel<>(null, checkCapacity(capacity));
+  }
+
+  /** A named buffered channel. */
+  public static <T> Channel<T> buffered(String name, int capacity) {
+    return new Channel<>(Objects.requireNonNull(name, "name"), checkCapacity(capacity));
+  }
+
+  private static int checkCapacity(int capacity) {
+    if (capacity < 0) {
+      throw new IllegalArgumentException(
+          "channel capacity " + capacity + " is negative; use 0 (unbuffered) or more");
+    }
+    return capacity;
+  }
+
+  /** The name given at creation, or {@code chan-<id>}. */
+  public String name() {
+    return name != null ? name : "chan-" + id;
+  }
+
+  /** How many values the buffer holds at most; 0 for an unbuffered channel. */
+  public int capacity() {
+    return capacity;
+  }
+
+  // ---- sending ----
+
+  /**
+   * Sends {@code value}, waiting for a receiver (unbuffered) or for room (buffered).
+   *
+   * @throws ChannelClosedException if the channel is or gets closed before the value is taken
+   * @throws InterruptedException if interrupted while waiting; the value was not sent
+   */
+  public void send(T value) throws InterruptedException {
+    send0(null, value);
+  }
+
+  /**
+   * Like {@link #send(Object)}, and gives up when {@code ctx} is done.
+   *
+   * @throws CancellationException {@code ctx.err()} if it is done before the value is taken; the
+   *     value was not sent
+   */
+  public void send(Context ctx, T value) throws InterruptedException {
+    send0(Objects.requireNonNull(ctx, "ctx"), value);
+  }
+
+  private void send0(Context ctx, T value) throws InterruptedException {
+    Objects.requireNonNull(value, "value");
+    if (ctx != null) {
+      ctx.throwIfDone();
+    }
+    ChanWaiter me;
+    lock.lock();
+    try {
+      if (sendNow(value)) {
+        return;
+      }
+      me = new ChanWaiter(Thread.currentThread(), value);
+      linkSender(me);
+    } finally {
+      lock.unlock();
+    }
+    block(me, ctx, "chan send");
+  }
+
+  /**
+   * Sends if that can be done without waiting: a receiver is waiting or the buffer has room.
+   *
+   * @return whether the value was sent
+   * @throws ChannelClosedException if the channel is closed
+   */
+  public boolean trySend(T value) {
+    Objects.requireNonNull(value, "value");
+    lock.lock();
+    try {
+      return sendNow(value);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Under the lock: hands {@code value} to a waiting receiver or buffers it; false if neither can
+   * be done now.
+   *
+   * @throws ChannelClosedException if closed
+   */
+  boolean sendNow(Object value) {
+    throwIfClosed();
+    ChanWaiter receiver = pollReceiver();
+    if (receiver != null) {
+      receiver.parker.value = value;
+      receiver.parker.complete();
+      return true;
+    }
+    if (count < capacity) {
+      enqueue(value);
+      return true;
+    }
+    return false;
+  }
+
+  // ---- receiving ----
+
+  /**
+   * Receives the next value, waiting for one.
+   *
+   * @throws ChannelClosedException once the channel is closed and drained (its cause is the one
+   *     given to {@link #close(Throwable)}, if any)
+   * @throws InterruptedException if interrupted while waiting; nothing was received
+   */
+  public T receive() throws InterruptedException {
+    return receive0(null);
+  }
+
+  /**
+   * Like {@link #receive()}, and gives up when {@code ctx} is done.
+   *
+   * @throws CancellationException {@code ctx.err()} if it is done first; nothing was received
+   */
+  public T receive(Context ctx) throws InterruptedException {
+    return receive0(Objects.requireNonNull(ctx, "ctx"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private T receive0(Context ctx) throws InterruptedException {
+    if (ctx != null) {
+      ctx.throwIfDone();
+    }
+    Object v = receiveOrClosed(ctx);
+    if (v == CLOSED) {
+      throw closedForReceive();
+    }
+    return (T) v;
+  }
+
+  /** Marks "closed and drained" where a value would be. */
+  static final Object CLOSED = new Object();
+
+  /** Receives a value, or returns {@link #CLOSED} once closed and drained. */
+  private Object receiveOrClosed(Context ctx) throws InterruptedException {
+    ChanWaiter me;
+    lock.lock();
+    try {
+      Object v = takeNow();
+      if (v != null) {
+        return v;
+      }
+      me = new ChanWaiter(Thread.currentThread(), null);
+      linkReceiver(me);
+    } finally {
+      lock.unlock();
+    }
+    block(me, ctx, "chan receive");
+    return me.closed ? CLOSED : me.value;
+  }
+
+  /**
+   * Receives a value if one is ready, without waiting.
+   *
+   * @return the value, or null if none is ready
+   * @throws ChannelClosedException if the channel is closed and drained
+   */
+  @SuppressWarnings("unchecked")
+  public T tryReceive() {
+    Object v;
+    lock.lock();
+    try {
+      v = takeNow();
+    } finally {
+      lock.unlock();
+    }
+    if (v == CLOSED) {
+      throw closedForReceive();
+    }
+    return (T) v;
+  }
+
+  /**
+   * Under the lock: takes a value from the buffer or a waiting sender; {@link #CLOSED} if closed
+   * and drained; null if nothing is ready. Wakes the sender it takes from.
+   */
+  Object takeNow() {
+    if (count > 0) {
+      Object v = dequeue();
+      ChanWaiter sender = pollSender();
+      if (sender != null) {
+        enqueue(sender.item);
+        sender.parker.complete();
+      }
+      return v;
+    }
+    ChanWaiter sender = pollSender();
+    if (sender != null) {
+      sender.parker.complete();
+      return sender.item;
+    }
+    return closed != null ? CLOSED : null;
+  }
+
+  // ---- closing ----
+
+  /**
+   * Closes the channel: no more sends; receivers drain what is buffered, then get {@link
+   * ChannelClosedException}. Blocked senders wake with that exception.
+   *
+   * @throws IllegalStateException if already closed (the message names where)
+   */
+  public void close() {
+    close0(null);
+  }
+
+  /** Like {@link #close()}, recording {@code cause}: receivers' exceptions carry it. */
+  public void close(Throwable cause) {
+    close0(Objects.requireNonNull(cause, "cause"));
+  }
+
+  private void close0(Throwable cause) {
+    Object site = SpawnSites.site();
+    ChanWaiter receivers;
+    ChanWaiter senders;
+    lock.lock();
+    try {
+      Closed c = closed;
+      if (c != null) {
+        throw new IllegalStateException(
+            describe()
+                + " is already closed (closed at "
+                + c.site
+                + "); close it once, from the"
+                + " sender side");
+      }
+      closed = new Closed(site != null ? site : "thread " + Thread.currentThread(), cause);
+      receivers = recvHead;
+      senders = sendHead;
+      recvHead = recvTail = sendHead = sendTail = null;
+      for (ChanWaiter w = receivers; w != null; w = w.next) {
+        w.queued = false;
+      }
+      for (ChanWaiter w = senders; w != null; w = w.next) {
+        w.queued = false;
+      }
+    } finally {
+      lock.unlock();
+    }
+    wakeClosed(receivers);
+    wakeClosed(senders);
+  }
+
+  private static void wakeClosed(ChanWaiter list) {
+    for (ChanWaiter w = list; w != null; ) {
+      ChanWaiter next = w.next;
+      w.prev = w.next = null;
+      if (w.parker.tryClaim(w.clause)) {
+        w.parker.closed = true;
+        w.parker.complete();
+      }
+      w = next;
+    }
+  }
+
+  /** Whether {@link #close} has been called (values may still be buffered). */
+  public boolean isClosed() {
+    return closed != null;
+  }
+
+  // ---- iteration ----
+
+  /**
+   * Iterates until the channel is closed and drained (Go's {@code for v := range ch}). {@code
+   * hasNext()} blocks for the next value; if interrupted, it throws {@link CancellationException}
+   * and keeps the interrupt status.
+   */
+  @Override
+  public Iterator<T> iterator() {
+    return new Iterator<>() {
+      private Object next;
+
+      @Override
+      public boolean hasNext() {
+        if (next == null) {
+          try {
+            next = receiveOrClosed(null);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            CancellationException c =
+                new CancellationException("interrupted while iterating " + describe());
+            c.initCause(e);
+            throw c;
+          }
+        }
+        return next != CLOSED;
+      }
+
+      @Override
+      @SuppressWarnings("unchecked")
+      public T next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException(describe() + " is closed and drained");
+        }
+        Object v = next;
+        next = null;
+        return (T) v;
+      }
+    };
+  }
+
+  // ---- select clauses ----
+
+  /** A select clause that receives a value and returns {@code action.apply(value)}. */
+  public <R> SelectClause<R> onReceive(Function<? super T, ? extends R> action) {
+    Objects.requireNonNull(action, "action");
+    return new ChanClause<>(this, false, null, action, null, null);
+  }
+
+  /**
+   * A select clause that receives a value, or reports the close: {@code action.apply(value)}, or
+   * {@code onClosed.get()} once the channel is closed and drained (instead of throwing).
+   */
+  public <R> SelectClause<R> onReceiveOrClosed(
+      Function<? super T, ? extends R> action, Supplier<? extends R> onClosed) {
+    Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(onClosed, "onClosed");
+    return new ChanClause<>(this, false, null, action, null, onClosed);
+  }
+
+  /** A select clause that sends {@code value} and returns {@code action.get()}. */
+  public <R> SelectClause<R> onSend(T value, Supplier<? extends R> action) {
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(action, "action");
+    return new ChanClause<>(this, true, value, null, action, null);
+  }
+
+  // ---- internals shared with select (all under the lock) ----
+
+  void linkSender(ChanWaiter w) {
+    w.prev = sendTail;
+    if (sendTail == null) {
+      sendHead = w;
+    } else {
+      sendTail.next = w;
+    }
+    sendTail = w;
+    w.queued = true;
+  }
+
+  void linkReceiver(ChanWaiter w) {
+    w.prev = recvTail;
+    if (recvTail == null) {
+      recvHead = w;
+    } else {
+      recvTail.next = w;
+    }
+    recvTail = w;
+    w.queued = true;
+  }
+
+  /** Removes {@code w} from whichever queue holds it, if any. Under the lock. */
+  void unlink(ChanWaiter w) {
+    if (!w.queued) {
+      return;
+    }
+    w.queued = false;
+    boolean isSender = w.item != null;
+    ChanWaiter p = w.prev;
+    ChanWaiter n = w.next;
+    if (p == null) {
+      if (isSender) {
+        sendHead = n;
+      } else {
+        recvHead = n;
+      }
+    } else {
+      p.next = n;
+    }
+    if (n == null) {
+      if (isSender) {
+        sendTail = p;
+      } else {
+        recvTail = p;
+      }
+    } else {
+      n.prev = p;
+    }
+    w.prev = w.next = null;
+  }
+
+  /** The first waiting receiver that can be claimed (claimed now), or null. Skips dead ones. */
+  private ChanWaiter pollReceiver() {
+    for (ChanWaiter w = recvHead; w != null; w = recvHead) {
+      unlink(w);
+      if (w.parker.tryClaim(w.clause)) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  private ChanWaiter pollSender() {
+    for (ChanWaiter w = sendHead; w != null; w = sendHead) {
+      unlink(w);
+      if (w.parker.tryClaim(w.clause)) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  private void enqueue(Object v) {
+    int tail = head + count;
+    if (tail >= capacity) {
+      tail -= capacity;
+    }
+    buf[tail] = v;
+    count++;
+  }
+
+  private Object dequeue() {
+    Object v = buf[head];
+    buf[head] = null;
+    if (++head == capacity) {
+      head = 0;
+    }
+    count--;
+    return v;
+  }
+
+  /** Parks a plain operation; on interrupt or cancellation unregisters and throws. */
+  private void block(ChanWaiter me, Context ctx, String reason) throws InterruptedException {
+    Waits.Wait wait = Waits.begin(reason, this, ctx);
+    AbstractContext.ParkerLink onCancel =
+        ctx == null ? null : ((AbstractContext) ctx).wakeWhenDone(me, Parker.ABANDONED);
+    try {
+      if (me.awaitDone(false, 0) != Parker.ABANDONED) {
+        if (me.closed && me.item != null) {
+          throw closedForSend();
+        }
+        return;
+      }
+      lock.lock();
+      try {
+        unlink(me);
+      } finally {
+        lock.unlock();
+      }
+      throw abandoned(ctx, reason);
+    } finally {
+      if (onCancel != null) {
+        onCancel.stop();
+      }
+      Waits.end(wait);
+    }
+  }
+
+  /**
+   * What to throw for an operation that was abandoned: the context's error if it is done, else an
+   * {@link InterruptedException} (clearing the interrupt status, as JDK blocking methods do).
+   */
+  InterruptedException abandoned(Context ctx, String what) {
+    if (ctx != null && ctx.isDone()) {
+      ctx.throwIfDone();
+    }
+    Thread.interrupted();
+    return new InterruptedException(
+        "interrupted while waiting in " + what + " on " + describe() + "; it did not happen");
+  }
+
+  private void throwIfClosed() {
+    if (closed != null) {
+      throw closedForSend();
+    }
+  }
+
+  ChannelClosedException closedForSend() {
+    Closed c = closed;
+    return new ChannelClosedException(
+        "cannot send on " + describe() + ": it is closed (closed at " + c.site + ")", c.cause);
+  }
+
+  ChannelClosedException closedForReceive() {
+    Closed c = closed;
+    return new ChannelClosedException(
+        describe() + " is closed and drained (closed at " + c.site + ")", c.cause);
+  }
+
+  String describe() {
+    return "channel '" + name() + "'";
+  }
+
+  /** {@code Channel[jobs, 3/64 buffered, open]}. */
+  @Override
+  public String toString() {
+    return "Channel["
+        + name()
+        + ", "
+        + (capacity == 0 ? "unbuffered" : count + "/" + capacity + " buffered")
+        + ", "
+        + (closed == null ? "open" : "closed")
+        + "]";
+  }
+}

@@ -1,0 +1,211 @@
+package io.tether;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * Go's {@code select}: wait until exactly one of several operations can proceed, and run only that
+ * one.
+ *
+ * <h2>Example</h2>
+ *
+ * <pre>{@code
+ * while (true) {
+ *   boolean more = Select.select(
+ *       jobs.onReceiveOrClosed(j -> { handle(j); return true; }, () -> false),
+ *       ctx.onDone(() -> false),
+ *       Select.onTimeout(Duration.ofSeconds(30), () -> { heartbeat(); return true; }));
+ *   if (!more) break;
+ * }
+ * }</pre>
+ *
+ * <h2>Semantics</h2>
+ *
+ * <ul>
+ *   <li>Exactly one clause proceeds: a losing clause never consumes or sends a value. Its action
+ *       runs on the calling thread, after every internal lock is released.
+ *   <li>When several clauses are ready, one is chosen at random, so no clause starves.
+ *   <li>A receive clause on a closed, drained channel is ready and throws {@link
+ *       ChannelClosedException} when chosen; {@link Channel#onReceiveOrClosed} reports the close to
+ *       its own action instead. A send clause on a closed channel throws.
+ *   <li>While a task waits here, the registry shows {@code select} and its clauses.
+ * </ul>
+ *
+ * <h2>How it works</h2>
+ *
+ * The channels involved are locked together, in a global order (so two selects never deadlock);
+ * each clause is polled once in a random order; if none can proceed, each is registered so that a
+ * counterpart, a closing channel, a context or a timer can claim the select by CAS, and the locks
+ * are released. The first claim wins; the thread wakes, unregisters the others and runs the winning
+ * action. Go's runtime does the same.
+ *
+ * <h2>Memory consistency effects</h2>
+ *
+ * As for the operation of the chosen clause (see {@link Channel}, {@link Context}).
+ */
+public final class Select {
+  private Select() {}
+
+  /**
+   * Waits until one clause can proceed, performs it, and returns its action's result.
+   *
+   * @throws IllegalArgumentException if there are no clauses
+   * @throws InterruptedException if interrupted while waiting; no clause proceeded
+   * @throws ChannelClosedException if the chosen clause hit a closed channel
+   */
+  @SafeVarargs
+  public static <R> R select(SelectClause<? extends R>... clauses) throws InterruptedException {
+    Clause<? extends R>[] cs = check(clauses);
+    Channel<?>[] locks = lockOrder(cs);
+    Object[] handles = new Object[cs.length];
+    Parker parker;
+    lockAll(locks);
+    try {
+      int winner = poll(cs, handles);
+      if (winner >= 0) {
+        Object outcome = handles[winner];
+        unlockAll(locks);
+        locks = null;
+        return cs[winner].complete(outcome);
+      }
+      parker = new Parker(Thread.currentThread());
+      for (int i = 0; i < cs.length && parker.state() == Parker.OPEN; i++) {
+        handles[i] = cs[i].register(parker, i);
+      }
+    } finally {
+      if (locks != null) {
+        unlockAll(locks);
+      }
+    }
+    Waits.Wait wait = Waits.begin("select", new Described(cs));
+    int won;
+    try {
+      won = parker.awaitDone(false, 0);
+    } finally {
+      Waits.end(wait);
+      for (int i = 0; i < cs.length; i++) {
+        if (handles[i] != null) {
+          cs[i].unregister(handles[i]);
+        }
+      }
+    }
+    if (won == Parker.ABANDONED) {
+      Thread.interrupted();
+      throw new InterruptedException("interrupted while waiting in select; no clause proceeded");
+    }
+    return cs[won].complete(cs[won].outcome(parker));
+  }
+
+  /**
+   * Performs a clause that can proceed now, or returns {@code otherwise.get()}: Go's {@code select}
+   * with a {@code default} case. Never blocks.
+   */
+  @SafeVarargs
+  public static <R> R selectOrDefault(
+      Supplier<? extends R> otherwise, SelectClause<? extends R>... clauses) {
+    Objects.requireNonNull(otherwise, "otherwise");
+    Clause<? extends R>[] cs = check(clauses);
+    Channel<?>[] locks = lockOrder(cs);
+    Object[] outcomes = new Object[cs.length];
+    int winner;
+    lockAll(locks);
+    try {
+      winner = poll(cs, outcomes);
+    } finally {
+      unlockAll(locks);
+    }
+    return winner >= 0 ? cs[winner].complete(outcomes[winner]) : otherwise.get();
+  }
+
+  /**
+   * A clause that is ready once {@code timeout} has passed since the select began waiting; zero or
+   * negative: ready at once.
+   */
+  public static <R> SelectClause<R> onTimeout(Duration timeout, Supplier<? extends R> action) {
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(action, "action");
+    return new TimeoutClause<>(AbstractContext.saturatedNanos(timeout), action);
+  }
+
+  // ---- internals ----
+
+  @SuppressWarnings("unchecked")
+  private static <R> Clause<? extends R>[] check(SelectClause<? extends R>[] clauses) {
+    Objects.requireNonNull(clauses, "clauses");
+    if (clauses.length == 0) {
+      throw new IllegalArgumentException("select needs at least one clause");
+    }
+    Clause<? extends R>[] cs = new Clause[clauses.length];
+    for (int i = 0; i < clauses.length; i++) {
+      cs[i] = (Clause<? extends R>) Objects.requireNonNull(clauses[i], "clauses[" + i + "]");
+    }
+    return cs;
+  }
+
+  /**
+   * Pass 1, every channel locked: tries each clause once, from a random start (fairness). Returns
+   * the index of the one that proceeded, with its outcome in {@code outcomes[index]}; -1 if none
+   * could.
+   */
+  private static int poll(Clause<?>[] cs, Object[] outcomes) {
+    int n = cs.length;
+    int start = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
+    for (int k = 0; k < n; k++) {
+      int i = start + k < n ? start + k : start + k - n;
+      Object outcome = cs[i].tryNow();
+      if (outcome != Clause.NOT_READY) {
+        outcomes[i] = outcome;
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The distinct channels of the clauses, in lock order. */
+  private static Channel<?>[] lockOrder(Clause<?>[] cs) {
+    Channel<?>[] chans = new Channel<?>[cs.length];
+    int n = 0;
+    for (Clause<?> c : cs) {
+      Channel<?> ch = c.channel();
+      if (ch != null) {
+        chans[n++] = ch;
+      }
+    }
+    Arrays.sort(chans, 0, n, Comparator.comparingLong(ch -> ch.id));
+    int distinct = 0;
+    for (int i = 0; i < n; i++) {
+      if (distinct == 0 || chans[distinct - 1] != chans[i]) {
+        chans[distinct++] = chans[i];
+      }
+    }
+    return Arrays.copyOf(chans, distinct);
+  }
+
+  private static void lockAll(Channel<?>[] locks) {
+    for (Channel<?> ch : locks) {
+      ch.lock.lock();
+    }
+  }
+
+  private static void unlockAll(Channel<?>[] locks) {
+    for (int i = locks.length - 1; i >= 0; i--) {
+      locks[i].lock.unlock();
+    }
+  }
+
+  /** For {@link #describe}: what a waiting select waits on, shown by the registry. */
+  private record Described(Clause<?>[] clauses) {
+    @Override
+    public String toString() {
+      StringBuilder sb = new StringBuilder("select(");
+      for (int i = 0; i < clauses.length; i++) {
+        sb.append(i == 0 ? "" : ", ").append(clauses[i].describe());
+      }
+      return sb.append(')').toString();
+    }
+  }
+}
