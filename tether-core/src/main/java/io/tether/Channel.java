@@ -66,6 +66,30 @@ import java.util.function.Supplier;
  */
 public final class Channel<T> implements Iterable<T> {
 
+  /*
+   * Implementation overview (Go's runtime/chan.go, in Java).
+   *
+   * One ReentrantLock guards everything: the ring buffer (buf, head, count), the queue of blocked
+   * senders and the queue of blocked receivers. At most one of the queues is non-empty while the
+   * channel is open, and receivers only wait while the buffer is empty, senders only while it is
+   * full (or, unbuffered, while no receiver waits).
+   *
+   * A blocked operation is a Parker (a ChanWaiter for a plain send/receive; one Parker shared by
+   * several ChanWaiters for a select). Whoever completes it claims it first by CAS on its state:
+   * a counterpart (under this lock), a close (under this lock), a context link or a timer (no
+   * lock), or the blocked thread itself when interrupted, cancelled or timed out ("abandoned").
+   * Exactly one claim succeeds, so a value is handed over exactly once and an abandoned operation
+   * has not happened. Queue entries whose parker was claimed elsewhere are dropped when met.
+   *
+   * A select locks all its channels in id order, polls every clause, and registers its waiters
+   * before releasing any lock, so no counterpart can see a half-registered select; that is why a
+   * select never has to undo a claim of its own.
+   *
+   * Invariants: count <= capacity; buf slots outside [head, head + count) are null; a ChanWaiter
+   * is `queued` iff it is linked in one of the queues; `closed` only goes from null to non-null,
+   * under the lock, and then both queues are emptied.
+   */
+
   private static final AtomicLong IDS = new AtomicLong();
 
   /** Orders channels for select, which locks several at once in this order. */

@@ -58,6 +58,7 @@ public final class Select {
    * @throws ChannelClosedException if the chosen clause hit a closed channel
    */
   @SafeVarargs
+  @SuppressWarnings("varargs") // the array is only read, never stored or exposed
   public static <R> R select(SelectClause<? extends R>... clauses) throws InterruptedException {
     Clause<? extends R>[] cs = check(clauses);
     Channel<?>[] locks = lockOrder(cs);
@@ -105,6 +106,7 @@ public final class Select {
    * with a {@code default} case. Never blocks.
    */
   @SafeVarargs
+  @SuppressWarnings("varargs") // the array is only read, never stored or exposed
   public static <R> R selectOrDefault(
       Supplier<? extends R> otherwise, SelectClause<? extends R>... clauses) {
     Objects.requireNonNull(otherwise, "otherwise");
@@ -133,7 +135,7 @@ public final class Select {
 
   // ---- internals ----
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   private static <R> Clause<? extends R>[] check(SelectClause<? extends R>[] clauses) {
     Objects.requireNonNull(clauses, "clauses");
     if (clauses.length == 0) {
