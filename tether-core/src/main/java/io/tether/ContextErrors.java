@@ -18,7 +18,7 @@ final class ContextErrors {
    * Children cancelled by a parent share the parent's instance. The exception is its own done
    * state, so a cancel allocates one object.
    */
-  sealed interface Done permits Cancelled, Deadline {
+  sealed interface Done permits Cancelled, Deadline, Ended {
     CancellationException err();
 
     Throwable cause();
@@ -32,6 +32,9 @@ final class ContextErrors {
       return this instanceof Deadline;
     }
   }
+
+  /** The done state of every task context whose task has ended; shared, as it names no context. */
+  static final Done TASK_ENDED = new Ended();
 
   static Done cancelled(AbstractContext ctx, Throwable cause) {
     return new Cancelled(ctx, cause);
@@ -68,6 +71,29 @@ final class ContextErrors {
           + context.lineage()
           + " was cancelled"
           + (cause == null ? "" : ": " + cause);
+    }
+
+    @Override
+    public Throwable fillInStackTrace() {
+      return this;
+    }
+  }
+
+  /** err() of a task's own context once the task has ended. Shared: carries no context. */
+  static final class Ended extends CancellationException implements Done {
+    Ended() {
+      super("the task that owned this context has ended");
+      initCause(null);
+    }
+
+    @Override
+    public CancellationException err() {
+      return this;
+    }
+
+    @Override
+    public Throwable cause() {
+      return null;
     }
 
     @Override

@@ -9,17 +9,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The task registry: every live scope, and through each scope its live tasks.
+ * The task registry: every live scope and ticker, and through each scope its live tasks.
  *
- * <p>Layout: scopes sit in one concurrent set, added at open and removed once closed with no live
- * task left; each scope keeps its live tasks in its own intrusive list (which it needs anyway to
- * join, stop and name stragglers). So registering a task costs the scope one short critical
- * section, and an ended task or scope is reachable from nowhere here.
+ * <p>Layout: scopes and tickers sit in concurrent sets, added at open/start and removed once closed
+ * (a scope: closed with no live task left); each scope keeps its live tasks in a concurrent set of
+ * its own, which it needs anyway to cancel, join, stop and name stragglers. Registering a task is
+ * one lock-free insert; an ended task or scope is reachable from nowhere here.
  *
- * <p>A snapshot iterates the set (weakly consistent, never locks it) and copies each scope's list
- * under that scope's lock, one scope at a time, references only; the records are built after the
- * lock is released. A spawn into a scope being copied waits for that copy (about a nanosecond per
- * task); no other spawn waits.
+ * <p>A snapshot iterates those sets (weakly consistent iterators: never a lock, so it never blocks
+ * a spawn) and reads each entry's state once into an immutable record.
  */
 final class Registry {
   private Registry() {}

@@ -5,11 +5,15 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -76,10 +80,15 @@ public final class Scope implements AutoCloseable {
   static {
     try {
       JOINERS = MethodHandles.lookup().findVarHandle(Scope.class, "joiners", Waits.Parked.class);
+      CTL = MethodHandles.lookup().findVarHandle(Scope.class, "ctl", long.class);
+      CLOSED_AT = MethodHandles.lookup().findVarHandle(Scope.class, "closedAt", Object.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
+
+  /** Thread factories are safe for concurrent use; builders are not. */
+  private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
 
   private final long id;
   private final String name; // null: "scope-<id>" on demand
@@ -89,19 +98,32 @@ public final class Scope implements AutoCloseable {
   private final long openNanos;
   private final StackTraceElement openSite;
 
-  /** Guards the fields below it. Never held while calling user code or blocking. */
+  private static final VarHandle CTL;
+  private static final VarHandle CLOSED_AT;
+
+  /** {@link #ctl} bits: closed (no more spawns), spawned at least once, and the live count. */
+  private static final long CLOSED = 1L << 62;
+
+  private static final long SPAWNED = 1L << 61;
+  private static final long LIVE = SPAWNED - 1;
+
+  /**
+   * The closed bit, the spawned bit and the number of live tasks, in one word changed by CAS: a
+   * spawn counts itself in only while the closed bit is clear, so once close() has set it, the
+   * count can only fall and "no task alive" is final.
+   */
+  private volatile long ctl;
+
+  /** The live tasks: added before the spawned thread starts, removed when its task ends. */
+  private final Set<Task<?>> liveTasks = ConcurrentHashMap.newKeySet();
+
+  /** Guards {@link #failed} and limit configuration. Never held while blocking or calling out. */
   private final Object lock = new Object();
 
-  private Task<?> head; // live tasks, in spawn order
-
-  private Task<?> tail;
-
-  /** Number of live tasks; written under {@code lock}, read without it by waiters. */
-  private volatile int live;
-
-  private boolean spawned;
-
-  /** Non-null once closed or stopped: where that happened (a frame, or the closing thread). */
+  /**
+   * Non-null once closed or stopped (set before the closed bit): where (a frame, in full spawn-site
+   * mode) or by whom (the closing thread).
+   */
   private volatile Object closedAt;
 
   /** Tasks that failed, in the order they failed; null until the first. */
@@ -119,9 +141,28 @@ public final class Scope implements AutoCloseable {
     this.failFast = failFast;
     this.openedBy = Registry.CURRENT.get();
     this.openNanos = System.nanoTime();
-    this.openSite = SpawnSites.site();
+    this.openSite = SpawnSites.scopeSite();
     this.context = CancelNode.forScope((AbstractContext) parent, this);
+    // Task contexts are not linked on the scope's context (see CancelNode.forTask): this one link
+    // passes its cancellation on to every live task. If it is already done, start() handles it.
+    context.link(new CancelTasks(this));
     Registry.add(this);
+  }
+
+  /** On the scope's context: cancels the context of every live task, with the same error. */
+  private static final class CancelTasks extends DoneLink {
+    private final Scope scope;
+
+    CancelTasks(Scope scope) {
+      this.scope = scope;
+    }
+
+    @Override
+    void onDone(ContextErrors.Done done) {
+      for (Task<?> t : scope.liveTasks) {
+        t.context.onDone(done);
+      }
+    }
   }
 
   // ---- opening ----
@@ -167,7 +208,7 @@ public final class Scope implements AutoCloseable {
     }
     synchronized (lock) {
       requireOpen();
-      if (spawned) {
+      if ((ctl & SPAWNED) != 0) {
         throw new IllegalStateException(
             describe() + ": limit(" + n + ") must come before the first spawn");
       }
@@ -219,14 +260,14 @@ public final class Scope implements AutoCloseable {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(work, "work");
     acquireSlot();
-    return start(name, asWork(work), work);
+    return start(name, work, work);
   }
 
   /** Like {@link #go(String, VoidWork)}, named {@code task-<id>}. */
   public Task<Void> go(VoidWork work) {
     Objects.requireNonNull(work, "work");
     acquireSlot();
-    return start(null, asWork(work), work);
+    return start(null, work, work);
   }
 
   /**
@@ -256,13 +297,6 @@ public final class Scope implements AutoCloseable {
     return Optional.of(start(name, work, work));
   }
 
-  private static Work<Void> asWork(VoidWork work) {
-    return c -> {
-      work.run(c);
-      return null;
-    };
-  }
-
   private void acquireSlot() {
     Semaphore p = permits;
     if (p == null || p.tryAcquire()) {
@@ -284,33 +318,34 @@ public final class Scope implements AutoCloseable {
     }
   }
 
-  /** Spawns, once a slot (if any) is held. {@code userWork} is what the caller passed. */
-  private <T> Task<T> start(String taskName, Work<T> work, Object userWork) {
+  /**
+   * Spawns, once a slot (if any) is held. {@code body} is a {@link Work} or a {@link VoidWork};
+   * {@code siteKey} is the object the user passed, whose class keys the spawn-site cache.
+   */
+  private <T> Task<T> start(String taskName, Object body, Object siteKey) {
     Task<T> task;
     try {
-      task = new Task<>(Registry.nextId(), taskName, this, work, SpawnSites.capture(userWork));
+      task = new Task<>(Registry.nextId(), taskName, this, body, SpawnSites.capture(siteKey));
     } catch (RuntimeException | Error e) {
       releaseSlot();
       throw e;
     }
-    Thread thread = Thread.ofVirtual().unstarted(task::execute);
+    Thread thread = VIRTUAL.newThread(task::execute);
     task.thread = thread;
-    synchronized (lock) {
-      if (closedAt != null) {
-        task.context.cancel();
+    long c;
+    do {
+      c = ctl;
+      if ((c & CLOSED) != 0) {
         releaseSlot();
         throw closedError("spawn into");
       }
-      spawned = true;
-      Task<?> t = tail;
-      task.prevLive = t;
-      if (t == null) {
-        head = task;
-      } else {
-        t.nextLive = task;
-      }
-      tail = task;
-      live++;
+    } while (!CTL.compareAndSet(this, c, (c + 1) | SPAWNED));
+    liveTasks.add(task);
+    // Added before reading the scope's context; CancelTasks reads the set after the context is
+    // done: one of the two sees the other, so no task misses the scope's cancellation.
+    ContextErrors.Done scopeDone = context.doneState();
+    if (scopeDone != null) {
+      task.context.onDone(scopeDone);
     }
     try {
       thread.start();
@@ -323,38 +358,25 @@ public final class Scope implements AutoCloseable {
 
   /** Called once per task, on its thread, after its end state is recorded. */
   void taskEnded(Task<?> task, Throwable failure) {
+    liveTasks.remove(task);
     boolean firstFailure = false;
-    boolean last;
-    synchronized (lock) {
-      Task<?> p = task.prevLive;
-      Task<?> n = task.nextLive;
-      if (p == null) {
-        head = n;
-      } else {
-        p.nextLive = n;
-      }
-      if (n == null) {
-        tail = p;
-      } else {
-        n.prevLive = p;
-      }
-      task.prevLive = task.nextLive = null;
-      if (failure != null) {
+    if (failure != null) {
+      synchronized (lock) {
         if (failed == null) {
           failed = new ArrayList<>(2);
           firstFailure = true;
         }
         failed.add(task);
       }
-      last = --live == 0;
     }
     releaseSlot();
     if (firstFailure && failFast) {
       context.cancel(failure);
     }
-    if (last) {
+    long after = (long) CTL.getAndAdd(this, -1L) - 1;
+    if ((after & LIVE) == 0) {
       Waits.unparkAll(Waits.drain(this, JOINERS));
-      if (closedAt != null) {
+      if ((after & CLOSED) != 0) {
         Registry.remove(this);
       }
     }
@@ -377,7 +399,7 @@ public final class Scope implements AutoCloseable {
    * @throws InterruptedException if interrupted while waiting; the tasks go on
    */
   public void join() throws InterruptedException {
-    if (live > 0) {
+    if (live() > 0) {
       Waits.Wait wait = Waits.begin("scope.join", this);
       try {
         awaitNoneLive(Long.MAX_VALUE, true);
@@ -406,7 +428,7 @@ public final class Scope implements AutoCloseable {
     markClosed();
     context.cancel();
     boolean interrupted = awaitNoneLiveUninterruptibly();
-    if (live == 0) {
+    if (live() == 0) {
       Registry.remove(this);
     }
     if (interrupted) {
@@ -447,7 +469,7 @@ public final class Scope implements AutoCloseable {
       t.straggler = true;
       stragglers.add(t.info(at, true));
     }
-    if (live == 0) {
+    if (live() == 0) {
       Registry.remove(this);
     }
     List<Throwable> unseen;
@@ -460,11 +482,11 @@ public final class Scope implements AutoCloseable {
   /** Parks until {@code live == 0} or the time is up; returns whether none is live. */
   private boolean awaitNoneLive(long nanos, boolean interruptible) throws InterruptedException {
     long end = System.nanoTime() + nanos;
-    while (live > 0) {
+    while (live() > 0) {
       if (!Waits.push(this, JOINERS, new Waits.Parked(Thread.currentThread()))) {
         throw new AssertionError("scope joiner stack is never closed");
       }
-      if (live == 0) {
+      if (live() == 0) {
         break;
       }
       if (interruptible && Thread.interrupted()) {
@@ -485,7 +507,7 @@ public final class Scope implements AutoCloseable {
 
   /** Waits for {@code live == 0} through interrupts; returns whether it was interrupted. */
   private boolean awaitNoneLiveUninterruptibly() {
-    Waits.Wait wait = live > 0 ? Waits.begin("scope.close", this) : null;
+    Waits.Wait wait = live() > 0 ? Waits.begin("scope.close", this) : null;
     boolean interrupted = false;
     try {
       while (true) {
@@ -558,12 +580,11 @@ public final class Scope implements AutoCloseable {
   // ---- state checks ----
 
   private void markClosed() {
-    Object site = SpawnSites.site();
-    synchronized (lock) {
-      if (closedAt == null) {
-        closedAt = site != null ? site : "thread " + Thread.currentThread();
-      }
+    if (closedAt == null) {
+      Object site = SpawnSites.scopeSite();
+      CLOSED_AT.compareAndSet(this, null, site != null ? site : Thread.currentThread());
     }
+    CTL.getAndBitwiseOr(this, CLOSED);
   }
 
   private void requireOpen() {
@@ -580,7 +601,14 @@ public final class Scope implements AutoCloseable {
 
   private IllegalStateException closedError(String what) {
     return new IllegalStateException(
-        "cannot " + what + " " + describe() + ": it is closed (closed at " + closedAt + ")");
+        "cannot " + what + " " + describe() + ": it is closed (" + closedWhere() + ")");
+  }
+
+  private String closedWhere() {
+    Object c = closedAt;
+    return c instanceof Thread t
+        ? "closed by " + t + "; run with -Dtether.spawnSite=full to record the line"
+        : "closed at " + c;
   }
 
   private void refuseFromOwnTask(String what) {
@@ -604,15 +632,16 @@ public final class Scope implements AutoCloseable {
     return context;
   }
 
-  /** A copy of the live tasks, in spawn order; references only, under the lock. */
+  /** A copy of the live tasks, in spawn order. Never blocks a spawn. */
   List<Task<?>> liveTasks() {
-    synchronized (lock) {
-      List<Task<?>> out = new ArrayList<>(live);
-      for (Task<?> t = head; t != null; t = t.nextLive) {
-        out.add(t);
-      }
-      return out;
-    }
+    List<Task<?>> out = new ArrayList<>(liveTasks);
+    out.sort(Comparator.comparingLong(Task::id));
+    return out;
+  }
+
+  /** The number of live tasks. */
+  private int live() {
+    return (int) (ctl & LIVE);
   }
 
   /** {@code app/ingest}: the opening task's path, then this scope's name. */
@@ -649,9 +678,9 @@ public final class Scope implements AutoCloseable {
     return "Scope["
         + path()
         + ", "
-        + live
+        + live()
         + " live, "
-        + (closedAt == null ? "open" : "closed at " + closedAt)
+        + (closedAt == null ? "open" : closedWhere())
         + (failFast ? "" : ", supervised")
         + "]";
   }
@@ -680,17 +709,15 @@ public final class Scope implements AutoCloseable {
     try (Scope scope = supervised(ctx, "race")) {
       for (int i = 0; i < works.size(); i++) {
         Work<? extends T> w = Objects.requireNonNull(works.get(i), "works[" + i + "]");
-        tasks.add(
-            scope.start(
-                "race-" + i,
-                c -> {
-                  T v = w.run(c);
-                  if (winner.compareAndSet(null, Optional.ofNullable(v))) {
-                    scope.cancel();
-                  }
-                  return v;
-                },
-                w));
+        Work<T> contender =
+            c -> {
+              T v = w.run(c);
+              if (winner.compareAndSet(null, Optional.ofNullable(v))) {
+                scope.cancel();
+              }
+              return v;
+            };
+        tasks.add(scope.start("race-" + i, contender, w));
       }
       scope.join();
       for (Task<T> t : tasks) {
@@ -750,7 +777,8 @@ public final class Scope implements AutoCloseable {
           break; // a failure or the caller cancelled: spawn no more
         }
         scope.acquireSlot();
-        tasks.add(scope.start("map-" + i++, c -> mapper.apply(c, item), mapper));
+        Work<O> one = c -> mapper.apply(c, item);
+        tasks.add(scope.start("map-" + i++, one, mapper));
       }
       scope.join();
     }

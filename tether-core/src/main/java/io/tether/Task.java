@@ -63,7 +63,7 @@ public final class Task<T> {
   private final String name; // null: named "task-<id>" on demand
   final Scope scope;
   final CancelNode context;
-  private final Work<T> work;
+  private final Object body; // a Work<T>, or a VoidWork (then T is Void)
   final long startNanos;
   final Object spawnSite; // null, a StackTraceElement or a StackTraceElement[]
 
@@ -88,16 +88,11 @@ public final class Task<T> {
   /** Threads blocked in {@link #join()}; a Treiber stack, drained once when the task ends. */
   private volatile Waits.Parked joiners;
 
-  /** Neighbours in the owning scope's list of live tasks; guarded by the scope's lock. */
-  Task<?> prevLive;
-
-  Task<?> nextLive;
-
-  Task(long id, String name, Scope scope, Work<T> work, Object spawnSite) {
+  Task(long id, String name, Scope scope, Object body, Object spawnSite) {
     this.id = id;
     this.name = name;
     this.scope = scope;
-    this.work = work;
+    this.body = body;
     this.spawnSite = spawnSite;
     this.startNanos = System.nanoTime();
     this.context = CancelNode.forTask(scope.contextNode(), this);
@@ -175,6 +170,18 @@ public final class Task<T> {
     return failure;
   }
 
+  /** Hashes the id: cheaper than an identity hash, and consistent with identity equality. */
+  @Override
+  public int hashCode() {
+    return Long.hashCode(id);
+  }
+
+  /** Identity: a task is equal only to itself. */
+  @Override
+  public boolean equals(Object o) {
+    return this == o;
+  }
+
   /** {@code Task[id=7 'fetch' in scope 'ingest': RUNNING]}. */
   @Override
   public String toString() {
@@ -193,11 +200,17 @@ public final class Task<T> {
     T value = null;
     Throwable thrown = null;
     try {
-      value = work.run(context);
+      if (body instanceof VoidWork v) {
+        v.run(context);
+      } else {
+        @SuppressWarnings("unchecked")
+        Work<T> w = (Work<T>) body;
+        value = w.run(context);
+      }
     } catch (Throwable t) {
       thrown = t;
     }
-    Registry.CURRENT.remove();
+    // Registry.CURRENT is not removed: the thread ends right after, and its map with it.
     finish(value, thrown);
   }
 
@@ -213,7 +226,7 @@ public final class Task<T> {
     }
     state = end;
     // The task's context is no longer needed: release its registration with the scope's.
-    context.cancel();
+    context.release();
     Waits.unparkAll(Waits.close(this, JOINERS));
     scope.taskEnded(this, end == State.FAILED ? thrown : null);
   }

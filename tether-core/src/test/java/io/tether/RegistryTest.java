@@ -67,7 +67,9 @@ class RegistryTest {
           infos.stream().filter(i -> i.path().equals("app-reg")).findFirst().orElseThrow();
       assertThat(scopeInfo.kind()).isEqualTo(TaskInfo.Kind.SCOPE);
       assertThat(scopeInfo.state()).isEqualTo("OPEN");
-      assertThat(scopeInfo.spawnSite().getFileName()).isEqualTo("RegistryTest.java");
+      assertThat(scopeInfo.spawnSite())
+          .as("scope sites cost a stack walk: full mode only")
+          .isNull();
 
       app.cancel();
     }
@@ -91,7 +93,8 @@ class RegistryTest {
       scope.join();
       assertThat(under("million")).hasSize(1); // just the scope itself
       assertThat(scope.liveTasks()).isEmpty();
-      assertThat(((CancelNode) scope.context()).linkedCount()).isZero();
+      // Only the scope's own link that passes cancellation on to its tasks; no task is linked.
+      assertThat(((CancelNode) scope.context()).linkedCount()).isEqualTo(1);
     }
     assertThat(under("million")).isEmpty();
   }

@@ -194,7 +194,10 @@ class ScopeCancelStopTest {
                     c.await();
                     return "loser";
                   } finally {
-                    Thread.sleep(20); // slow cleanup: race must still wait for it
+                    // Slow cleanup that race must wait for. The cancel may have interrupted
+                    // this thread (if it came before the await): clear that so the sleep runs.
+                    Thread.interrupted();
+                    Thread.sleep(20);
                     loserFinished.set(true);
                   }
                 },

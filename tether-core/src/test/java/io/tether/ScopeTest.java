@@ -101,9 +101,12 @@ class ScopeTest {
   void closeRethrowsAFailureNobodySaw() {
     IllegalStateException boom = new IllegalStateException("unseen");
     Scope scope = Scope.open(Context.background(), "unseen");
-    scope.go(c -> {
-      throw boom;
-    });
+    Task<Void> t =
+        scope.go(c -> {
+          throw boom;
+        });
+    // Let it fail first: a close() that came earlier would cancel it (CANCELLED, not FAILED).
+    Bounded.until("failed", () -> t.state() == Task.State.FAILED);
 
     assertThatThrownBy(scope::close).isInstanceOf(TaskFailedException.class).hasCause(boom);
     scope.close(); // idempotent, and now reported
@@ -278,15 +281,16 @@ class ScopeTest {
   }
 
   @Test
-  void spawnIntoAClosedScopeNamesTheScopeAndWhereItWasClosed() {
+  void spawnIntoAClosedScopeNamesTheScopeAndWhoClosedIt() {
     Scope scope = Scope.open(Context.background(), "ingest");
     scope.close();
 
+    // Default spawn-site mode: the closing thread, and how to get the line (FullSpawnSiteTest).
     assertThatThrownBy(() -> scope.go(c -> {}))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("scope 'ingest'")
-        .hasMessageContaining("closed at")
-        .hasMessageContaining("ScopeTest.java");
+        .hasMessageContaining("cannot spawn into scope 'ingest': it is closed")
+        .hasMessageContaining("closed by " + Thread.currentThread())
+        .hasMessageContaining("-Dtether.spawnSite=full");
     assertThatThrownBy(() -> scope.trySpawn(c -> 1)).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> scope.limit(1)).isInstanceOf(IllegalStateException.class);
   }
