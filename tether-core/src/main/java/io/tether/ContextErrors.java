@@ -19,7 +19,10 @@ final class ContextErrors {
    * state, so a cancel allocates one object.
    */
   sealed interface Done permits Cancelled, Deadline, Ended {
-    CancellationException err();
+    /** Every implementation is itself the error. */
+    default CancellationException err() {
+      return (CancellationException) this;
+    }
 
     Throwable cause();
 
@@ -55,11 +58,6 @@ final class ContextErrors {
     }
 
     @Override
-    public CancellationException err() {
-      return this;
-    }
-
-    @Override
     public Throwable cause() {
       return getCause();
     }
@@ -87,11 +85,6 @@ final class ContextErrors {
     }
 
     @Override
-    public CancellationException err() {
-      return this;
-    }
-
-    @Override
     public Throwable cause() {
       return null;
     }
@@ -110,11 +103,6 @@ final class ContextErrors {
       super(null);
       this.context = context;
       initCause(null); // fixes the cause as none
-    }
-
-    @Override
-    public CancellationException err() {
-      return this;
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.tether;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tether.testing.Bounded;
+import io.tether.testing.Runner;
 import io.tether.testing.ThreadKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,49 +30,13 @@ class ChannelTest {
     return out.stream();
   }
 
-  /** A thread that runs {@code body} and records what it threw. */
-  static final class Runner {
-    final AtomicReference<Throwable> thrown = new AtomicReference<>();
-    final Thread thread;
-
-    Runner(ThreadKind kind, String name, ThrowingRunnable body) {
-      thread =
-          kind.start(
-              name,
-              () -> {
-                try {
-                  body.run();
-                } catch (Throwable t) {
-                  thrown.set(t);
-                }
-              });
-    }
-
-    void awaitParked() {
-      Bounded.until(
-          thread + " parked",
-          () ->
-              thread.getState() == Thread.State.WAITING
-                  || thread.getState() == Thread.State.TIMED_WAITING);
-    }
-
-    Throwable join() {
-      Bounded.join(thread);
-      return thrown.get();
-    }
-  }
-
-  interface ThrowingRunnable {
-    void run() throws Exception;
-  }
-
   @ParameterizedTest
   @MethodSource("capacitiesAndThreads")
   void valuesArriveInOrderExactlyOnce(int capacity, ThreadKind kind) throws Exception {
     Channel<Integer> ch = Channel.buffered(capacity);
     int n = 5_000;
     Runner producer =
-        new Runner(
+        Runner.run(
             kind,
             "producer",
             () -> {
@@ -96,7 +60,7 @@ class ChannelTest {
   @EnumSource(ThreadKind.class)
   void unbufferedSendCompletesOnlyWhenAReceiverTakesTheValue(ThreadKind kind) throws Exception {
     Channel<String> ch = Channel.unbuffered("handoff");
-    Runner sender = new Runner(kind, "sender", () -> ch.send("x"));
+    Runner sender = Runner.run(kind, "sender", () -> ch.send("x"));
     sender.awaitParked();
     assertThat(sender.thread.isAlive()).isTrue();
 
@@ -113,7 +77,7 @@ class ChannelTest {
       ch.send(i); // never blocks
     }
     assertThat(ch.trySend(99)).isFalse();
-    Runner sender = new Runner(ThreadKind.VIRTUAL, "sender", () -> ch.send(capacity));
+    Runner sender = Runner.run(ThreadKind.VIRTUAL, "sender", () -> ch.send(capacity));
     sender.awaitParked();
 
     assertThat(ch.receive()).isEqualTo(0);
@@ -153,9 +117,9 @@ class ChannelTest {
     for (int i = 0; i < capacity; i++) {
       full.send(i);
     }
-    Runner sender = new Runner(kind, "sender", () -> full.send(-1));
+    Runner sender = Runner.run(kind, "sender", () -> full.send(-1));
     Channel<Integer> empty = Channel.buffered("empty", capacity);
-    Runner receiver = new Runner(kind, "receiver", empty::receive);
+    Runner receiver = Runner.run(kind, "receiver", empty::receive);
     sender.awaitParked();
     receiver.awaitParked();
 
@@ -207,7 +171,7 @@ class ChannelTest {
   @MethodSource("capacitiesAndThreads")
   void interruptedReceiveConsumesNothing(int capacity, ThreadKind kind) throws Exception {
     Channel<Integer> ch = Channel.buffered(capacity);
-    Runner receiver = new Runner(kind, "receiver", ch::receive);
+    Runner receiver = Runner.run(kind, "receiver", ch::receive);
     receiver.awaitParked();
 
     receiver.thread.interrupt();
@@ -229,7 +193,7 @@ class ChannelTest {
       ch.send(i);
     }
     CancellableContext ctx = Context.background().withCancel();
-    Runner sender = new Runner(kind, "sender", () -> ch.send(ctx, -1));
+    Runner sender = Runner.run(kind, "sender", () -> ch.send(ctx, -1));
     sender.awaitParked();
 
     ctx.cancel();
@@ -255,7 +219,7 @@ class ChannelTest {
     Channel<Integer> ch = Channel.unbuffered();
     AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
     Runner loop =
-        new Runner(
+        Runner.run(
             kind,
             "loop",
             () -> {
@@ -297,7 +261,7 @@ class ChannelTest {
     int[] plain = new int[rounds];
     Channel<Integer> ch = Channel.unbuffered();
     Runner producer =
-        new Runner(
+        Runner.run(
             ThreadKind.PLATFORM,
             "producer",
             () -> {

@@ -3,50 +3,40 @@ package io.tether;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tether.testing.Bounded;
+import io.tether.testing.Runner;
 import io.tether.testing.ThreadKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Waiting on a context, on platform and virtual threads. */
 class ContextAwaitTest {
 
-  /** Blocks until {@code t} is parked with {@code node}'s list holding {@code waiters} entries. */
-  private static void awaitParked(Thread t, CancelNode node, int waiters) {
-    Bounded.until(
-        t + " parked in await",
-        () ->
-            node.linkedCount() == waiters
-                && (t.getState() == Thread.State.WAITING
-                    || t.getState() == Thread.State.TIMED_WAITING));
+  /** Blocks until {@code r} is parked with {@code node}'s list holding {@code waiters} entries. */
+  private static void awaitParked(Runner r, CancelNode node, int waiters) {
+    r.awaitParked();
+    Bounded.until(r.thread + " linked as a waiter", () -> node.linkedCount() == waiters);
   }
 
   @ParameterizedTest
   @EnumSource(ThreadKind.class)
   void cancelWakesAParkedWaiterWithoutInterrupting(ThreadKind kind) {
     CancellableContext c = Context.background().withCancel();
-    AtomicReference<Object> outcome = new AtomicReference<>();
-    Thread waiter =
-        kind.start(
+    Runner waiter =
+        Runner.call(
+            kind,
             "waiter",
             () -> {
-              try {
-                c.await();
-                outcome.set(Thread.currentThread().isInterrupted() ? "interrupted" : "woken");
-              } catch (InterruptedException e) {
-                outcome.set(e);
-              }
+              c.await();
+              return Thread.currentThread().isInterrupted() ? "interrupted" : "woken";
             });
     awaitParked(waiter, (CancelNode) c, 1);
 
     c.cancel();
 
-    Bounded.join(waiter);
-    assertThat(outcome.get()).isEqualTo("woken");
+    assertThat(waiter.outcome()).isEqualTo("woken");
     assertThat(((CancelNode) c).linkedCount()).isZero();
   }
 
@@ -55,53 +45,28 @@ class ContextAwaitTest {
   void parentCancelWakesWaitersOnDescendants(ThreadKind kind) {
     CancellableContext parent = Context.background().withCancel();
     Context grandchild = parent.withCancel().withValue(Context.Key.of("k"), "v").withCancel();
-    CountDownLatch woke = new CountDownLatch(3);
-    List<Thread> threads = new ArrayList<>();
+    List<Runner> waiters = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      threads.add(
-          kind.start(
-              "waiter-" + i,
-              () -> {
-                try {
-                  grandchild.await();
-                  woke.countDown();
-                } catch (InterruptedException e) {
-                  throw new AssertionError(e);
-                }
-              }));
-    }
-    for (Thread t : threads) {
-      Bounded.until(t + " parked", () -> t.getState() == Thread.State.WAITING);
+      waiters.add(Runner.run(kind, "waiter-" + i, grandchild::await).awaitParked());
     }
 
     parent.cancel();
 
-    Bounded.await(woke);
-    threads.forEach(Bounded::join);
+    for (Runner w : waiters) {
+      assertThat(w.join()).isNull();
+    }
   }
 
   @ParameterizedTest
   @EnumSource(ThreadKind.class)
   void interruptEndsTheWaitAndUnregistersTheWaiter(ThreadKind kind) {
     CancellableContext c = Context.background().withCancel();
-    AtomicReference<Object> outcome = new AtomicReference<>();
-    Thread waiter =
-        kind.start(
-            "waiter",
-            () -> {
-              try {
-                c.await();
-                outcome.set("returned");
-              } catch (InterruptedException e) {
-                outcome.set(e);
-              }
-            });
+    Runner waiter = Runner.run(kind, "waiter", c::await);
     awaitParked(waiter, (CancelNode) c, 1);
 
-    waiter.interrupt();
+    waiter.thread.interrupt();
 
-    Bounded.join(waiter);
-    assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
+    assertThat(waiter.join()).isInstanceOf(InterruptedException.class);
     assertThat(c.isDone()).as("interrupting a waiter must not cancel the context").isFalse();
     assertThat(((CancelNode) c).linkedCount()).isZero();
   }
@@ -110,21 +75,10 @@ class ContextAwaitTest {
   @EnumSource(ThreadKind.class)
   void timedAwaitReturnsFalseOnTimeoutAndUnregisters(ThreadKind kind) throws Exception {
     CancellableContext c = Context.background().withCancel();
-    AtomicReference<Object> outcome = new AtomicReference<>();
-    Thread waiter =
-        kind.start(
-            "waiter",
-            () -> {
-              try {
-                outcome.set(c.await(Duration.ofMillis(30)));
-              } catch (InterruptedException e) {
-                outcome.set(e);
-              }
-            });
 
-    Bounded.join(waiter);
+    assertThat(Runner.call(kind, "waiter", () -> c.await(Duration.ofMillis(30))).outcome())
+        .isEqualTo(false);
 
-    assertThat(outcome.get()).isEqualTo(false);
     assertThat(((CancelNode) c).linkedCount()).isZero();
     assertThat(c.await(Duration.ZERO)).isFalse();
     assertThat(c.await(Duration.ofSeconds(-1))).isFalse();
@@ -136,23 +90,12 @@ class ContextAwaitTest {
   @EnumSource(ThreadKind.class)
   void timedAwaitReturnsTrueWhenCancelledFirst(ThreadKind kind) {
     CancellableContext c = Context.background().withCancel();
-    AtomicReference<Object> outcome = new AtomicReference<>();
-    Thread waiter =
-        kind.start(
-            "waiter",
-            () -> {
-              try {
-                outcome.set(c.await(Bounded.HANG.multipliedBy(2)));
-              } catch (InterruptedException e) {
-                outcome.set(e);
-              }
-            });
+    Runner waiter = Runner.call(kind, "waiter", () -> c.await(Bounded.HANG.multipliedBy(2)));
     awaitParked(waiter, (CancelNode) c, 1);
 
     c.cancel();
 
-    Bounded.join(waiter);
-    assertThat(outcome.get()).isEqualTo(true);
+    assertThat(waiter.outcome()).isEqualTo(true);
   }
 
   @ParameterizedTest
@@ -160,46 +103,28 @@ class ContextAwaitTest {
   void neverDoneContextsWaitUntilInterrupted(ThreadKind kind) {
     for (Context never :
         List.of(Context.background(), Context.background().withCancel().withoutCancel())) {
-      AtomicReference<Object> outcome = new AtomicReference<>();
-      Thread waiter =
-          kind.start(
-              "waiter",
-              () -> {
-                try {
-                  never.await();
-                  outcome.set("returned");
-                } catch (InterruptedException e) {
-                  outcome.set(e);
-                }
-              });
-      Bounded.until(waiter + " parked", () -> waiter.getState() == Thread.State.WAITING);
+      Runner waiter = Runner.run(kind, "waiter", never::await).awaitParked();
 
-      waiter.interrupt();
+      waiter.thread.interrupt();
 
-      Bounded.join(waiter);
-      assertThat(outcome.get()).as("%s", never).isInstanceOf(InterruptedException.class);
+      assertThat(waiter.join()).as("%s", never).isInstanceOf(InterruptedException.class);
     }
   }
 
   @ParameterizedTest
   @EnumSource(ThreadKind.class)
-  void awaitOnADoneContextReturnsAtOnce(ThreadKind kind) throws InterruptedException {
+  void awaitOnADoneContextReturnsAtOnce(ThreadKind kind) {
     CancellableContext c = Context.background().withCancel();
     c.cancel();
-    AtomicReference<Object> outcome = new AtomicReference<>();
-    Thread t =
-        kind.start(
+    Runner waiter =
+        Runner.call(
+            kind,
             "waiter",
             () -> {
-              try {
-                c.await();
-                outcome.set(c.await(Duration.ofDays(1)));
-              } catch (InterruptedException e) {
-                outcome.set(e);
-              }
+              c.await();
+              return c.await(Duration.ofDays(1));
             });
-    Bounded.join(t);
-    assertThat(outcome.get()).isEqualTo(true);
+    assertThat(waiter.outcome()).isEqualTo(true);
   }
 
   /** Writes before cancel are visible after await returns: the happens-before edge. */
@@ -213,16 +138,13 @@ class ContextAwaitTest {
     for (int i = 0; i < rounds; i++) {
       contexts.add(Context.background().withCancel());
     }
-    Thread reader =
-        kind.start(
+    Runner reader =
+        Runner.run(
+            kind,
             "reader",
             () -> {
               for (int i = 0; i < rounds; i++) {
-                try {
-                  contexts.get(i).await();
-                } catch (InterruptedException e) {
-                  throw new AssertionError(e);
-                }
+                contexts.get(i).await();
                 seen[i] = plain[i];
               }
             });
@@ -230,7 +152,7 @@ class ContextAwaitTest {
       plain[i] = i + 1;
       contexts.get(i).cancel();
     }
-    Bounded.join(reader);
+    assertThat(reader.join()).isNull();
     for (int i = 0; i < rounds; i++) {
       assertThat(seen[i]).as("round %d", i).isEqualTo(i + 1);
     }

@@ -3,7 +3,7 @@ package io.tether;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tether.ChannelTest.Runner;
+import io.tether.testing.Runner;
 import io.tether.testing.ThreadKind;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,7 +50,7 @@ class SelectTest {
     Channel<String> b = Channel.unbuffered("b");
     AtomicInteger result = new AtomicInteger();
     Runner selector =
-        new Runner(
+        Runner.run(
             kind,
             "selector",
             () -> result.set(Select.select(a.onReceive(v -> 1), b.onReceive(v -> 2))));
@@ -70,7 +70,7 @@ class SelectTest {
     Channel<Integer> neverA = Channel.unbuffered(); // distinct: a select sending on a channel
     Channel<Integer> neverB = Channel.unbuffered(); // makes a receive on it ready
     Runner sender =
-        new Runner(
+        Runner.run(
             kind,
             "sender",
             () -> Select.select(ch.onSend(42, () -> "sent"), neverA.onSend(0, () -> "no")));
@@ -89,7 +89,7 @@ class SelectTest {
     CancellableContext ctx = Context.background().withCancel();
     AtomicInteger result = new AtomicInteger();
     Runner selector =
-        new Runner(
+        Runner.run(
             kind,
             "selector",
             () -> result.set(Select.select(never.onReceive(v -> 1), ctx.onDone(() -> 2))));
@@ -141,7 +141,7 @@ class SelectTest {
     Channel<Integer> other = Channel.unbuffered();
     AtomicInteger result = new AtomicInteger();
     Runner selector =
-        new Runner(
+        Runner.run(
             kind,
             "selector",
             () ->
@@ -159,7 +159,7 @@ class SelectTest {
   @EnumSource(ThreadKind.class)
   void interruptedSelectTakesNothing(ThreadKind kind) throws Exception {
     Channel<Integer> ch = Channel.buffered(1);
-    Runner selector = new Runner(kind, "selector", () -> Select.select(ch.onReceive(v -> v)));
+    Runner selector = Runner.run(kind, "selector", () -> Select.select(ch.onReceive(v -> v)));
     selector.awaitParked();
 
     selector.thread.interrupt();

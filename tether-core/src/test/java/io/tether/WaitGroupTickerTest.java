@@ -3,7 +3,7 @@ package io.tether;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tether.ChannelTest.Runner;
+import io.tether.testing.Runner;
 import io.tether.testing.ThreadKind;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +22,7 @@ class WaitGroupTickerTest {
     WaitGroup wg = new WaitGroup();
     wg.add(3);
     int[] plain = new int[1];
-    Runner waiter = new Runner(kind, "waiter", wg::await);
+    Runner waiter = Runner.run(kind, "waiter", wg::await);
     waiter.awaitParked();
 
     wg.done();
@@ -57,12 +57,12 @@ class WaitGroupTickerTest {
     assertThat(wg.await(Duration.ofMillis(10))).isFalse();
 
     CancellableContext ctx = Context.background().withCancel();
-    Runner ctxWaiter = new Runner(kind, "ctx-waiter", () -> wg.await(ctx));
+    Runner ctxWaiter = Runner.run(kind, "ctx-waiter", () -> wg.await(ctx));
     ctxWaiter.awaitParked();
     ctx.cancel();
     assertThat(ctxWaiter.join()).isInstanceOf(CancellationException.class);
 
-    Runner interrupted = new Runner(kind, "interrupted", wg::await);
+    Runner interrupted = Runner.run(kind, "interrupted", wg::await);
     interrupted.awaitParked();
     interrupted.thread.interrupt();
     assertThat(interrupted.join()).isInstanceOf(InterruptedException.class);
