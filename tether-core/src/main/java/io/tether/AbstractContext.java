@@ -176,8 +176,9 @@ abstract sealed class AbstractContext extends DoneLink implements Context
   }
 
   private void parkUntilInterrupted() throws InterruptedException {
+    Waits.Wait wait = Waits.begin("ctx.await", this);
     while (true) {
-      LockSupport.park(this);
+      LockSupport.park(wait);
       if (Thread.interrupted()) {
         throw new InterruptedException("interrupted while awaiting " + this);
       }
@@ -185,12 +186,13 @@ abstract sealed class AbstractContext extends DoneLink implements Context
   }
 
   private void parkFor(long nanos) throws InterruptedException {
+    Waits.Wait wait = Waits.begin("ctx.await", this);
     long end = System.nanoTime() + nanos;
     for (long left = nanos; left > 0; left = end - System.nanoTime()) {
       if (Thread.interrupted()) {
         throw new InterruptedException("interrupted while awaiting " + this);
       }
-      LockSupport.parkNanos(this, left);
+      LockSupport.parkNanos(wait, left);
     }
   }
 

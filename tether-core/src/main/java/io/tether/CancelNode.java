@@ -70,6 +70,11 @@ final class CancelNode extends AbstractContext implements CancellableContext {
     this.owner = owner;
   }
 
+  /** The task or scope whose own context this is, or null. */
+  Object owner() {
+    return owner;
+  }
+
   /**
    * Makes the own context of {@code task}, a child of its scope's context that is <em>not</em>
    * linked on it: the scope tracks its live tasks anyway, and cancels each task's context itself
@@ -277,14 +282,13 @@ final class CancelNode extends AbstractContext implements CancellableContext {
           if (left <= 0) {
             return false;
           }
-          LockSupport.parkNanos(this, left);
+          LockSupport.parkNanos(wait, left);
         } else {
-          LockSupport.park(this);
+          LockSupport.park(wait);
         }
       }
       return true;
     } finally {
-      Waits.end(wait);
       unlink(w);
     }
   }

@@ -573,7 +573,7 @@ public final class Channel<T> implements Iterable<T> {
     AbstractContext.ParkerLink onCancel =
         ctx == null ? null : ((AbstractContext) ctx).wakeWhenDone(me, Parker.ABANDONED);
     try {
-      if (me.awaitDone(false, 0) != Parker.ABANDONED) {
+      if (me.awaitDone(false, 0, wait) != Parker.ABANDONED) {
         if (me.closed && me.item != null) {
           throw closedForSend();
         }
@@ -590,7 +590,6 @@ public final class Channel<T> implements Iterable<T> {
       if (onCancel != null) {
         onCancel.stop();
       }
-      Waits.end(wait);
     }
   }
 

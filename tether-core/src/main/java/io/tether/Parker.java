@@ -75,7 +75,7 @@ class Parker {
    * wins the race against the abandonment, waits for it and returns its clause, with the interrupt
    * status kept.
    */
-  int awaitDone(boolean timed, long deadlineNanos) {
+  int awaitDone(boolean timed, long deadlineNanos, Waits.Wait wait) {
     boolean interrupted = false;
     try {
       while (!done) {
@@ -94,9 +94,9 @@ class Parker {
             Thread.onSpinWait();
             continue;
           }
-          LockSupport.parkNanos(this, left);
+          LockSupport.parkNanos(wait, left);
         } else {
-          LockSupport.park(this);
+          LockSupport.park(wait);
         }
       }
       return state;

@@ -22,8 +22,18 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Registry {
   private Registry() {}
 
-  /** The task running on the current thread, if any. */
-  static final ThreadLocal<Task<?>> CURRENT = new ThreadLocal<>();
+  /**
+   * The task that owns {@code ctx}: the task whose own context is {@code ctx} or its nearest
+   * ancestor. Scopes and tickers opened on a task's context are shown under that task.
+   */
+  static Task<?> ownerTask(AbstractContext ctx) {
+    for (AbstractContext c = ctx; c != null; c = c.parent) {
+      if (c instanceof CancelNode n && n.owner() instanceof Task<?> t) {
+        return t;
+      }
+    }
+    return null;
+  }
 
   private static final AtomicLong IDS = new AtomicLong();
 

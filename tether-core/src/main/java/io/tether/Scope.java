@@ -139,7 +139,7 @@ public final class Scope implements AutoCloseable {
     this.id = Registry.nextId();
     this.name = name;
     this.failFast = failFast;
-    this.openedBy = Registry.CURRENT.get();
+    this.openedBy = Registry.ownerTask((AbstractContext) parent);
     this.openNanos = System.nanoTime();
     this.openSite = SpawnSites.scopeSite();
     this.context = CancelNode.forScope((AbstractContext) parent, this);
@@ -303,9 +303,8 @@ public final class Scope implements AutoCloseable {
       return;
     }
     requireOpenUnlocked();
-    Waits.Wait wait = Waits.begin("scope.limit", this);
     try {
-      p.acquire();
+      p.acquire(); // parked in the JDK: the registry shows the semaphore as what it waits on
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       CancellationException c =
@@ -313,8 +312,6 @@ public final class Scope implements AutoCloseable {
               "interrupted while waiting for a slot in " + describe() + " (at its limit)");
       c.initCause(e);
       throw c;
-    } finally {
-      Waits.end(wait);
     }
   }
 
@@ -400,12 +397,7 @@ public final class Scope implements AutoCloseable {
    */
   public void join() throws InterruptedException {
     if (live() > 0) {
-      Waits.Wait wait = Waits.begin("scope.join", this);
-      try {
-        awaitNoneLive(Long.MAX_VALUE, true);
-      } finally {
-        Waits.end(wait);
-      }
+      awaitNoneLive(Long.MAX_VALUE, true, Waits.begin("scope.join", this));
     }
     if (failFast) {
       TaskFailedException e = failuresToThrow(false);
@@ -459,7 +451,7 @@ public final class Scope implements AutoCloseable {
     markClosed();
     context.cancel();
     try {
-      awaitNoneLive(AbstractContext.saturatedNanos(timeout), true);
+      awaitNoneLive(AbstractContext.saturatedNanos(timeout), true, Waits.begin("scope.stop", this));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -480,7 +472,8 @@ public final class Scope implements AutoCloseable {
   }
 
   /** Parks until {@code live == 0} or the time is up; returns whether none is live. */
-  private boolean awaitNoneLive(long nanos, boolean interruptible) throws InterruptedException {
+  private boolean awaitNoneLive(long nanos, boolean interruptible, Waits.Wait wait)
+      throws InterruptedException {
     long end = System.nanoTime() + nanos;
     while (live() > 0) {
       if (!Waits.push(this, JOINERS, new Waits.Parked(Thread.currentThread()))) {
@@ -493,13 +486,13 @@ public final class Scope implements AutoCloseable {
         throw new InterruptedException("interrupted while joining " + describe());
       }
       if (nanos == Long.MAX_VALUE) {
-        LockSupport.park(this);
+        LockSupport.park(wait);
       } else {
         long left = end - System.nanoTime();
         if (left <= 0) {
           return false;
         }
-        LockSupport.parkNanos(this, left);
+        LockSupport.parkNanos(wait, left);
       }
     }
     return true;
@@ -507,19 +500,15 @@ public final class Scope implements AutoCloseable {
 
   /** Waits for {@code live == 0} through interrupts; returns whether it was interrupted. */
   private boolean awaitNoneLiveUninterruptibly() {
-    Waits.Wait wait = live() > 0 ? Waits.begin("scope.close", this) : null;
+    Waits.Wait wait = Waits.begin("scope.close", this);
     boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          awaitNoneLive(Long.MAX_VALUE, true);
-          return interrupted;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
+    while (true) {
+      try {
+        awaitNoneLive(Long.MAX_VALUE, true, wait);
+        return interrupted;
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
-    } finally {
-      Waits.end(wait);
     }
   }
 
@@ -611,9 +600,18 @@ public final class Scope implements AutoCloseable {
         : "closed at " + c;
   }
 
+  /**
+   * Refuses close/stop from one of this scope's own tasks, which would wait for itself. (Closing
+   * from a task of a scope nested inside one of this scope's tasks would also wait for itself; that
+   * case is not detected here: it shows in the registry as a scope.close wait in a live task.)
+   */
   private void refuseFromOwnTask(String what) {
-    for (Task<?> t = Registry.CURRENT.get(); t != null; t = t.scope.openedBy) {
-      if (t.scope == this) {
+    Thread me = Thread.currentThread();
+    if (!me.isVirtual()) {
+      return; // every task runs on a virtual thread
+    }
+    for (Task<?> t : liveTasks) {
+      if (t.thread == me) {
         throw new IllegalStateException(
             describe()
                 + ": "

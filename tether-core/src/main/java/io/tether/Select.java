@@ -85,9 +85,8 @@ public final class Select {
     Waits.Wait wait = Waits.begin("select", new Described(cs));
     int won;
     try {
-      won = parker.awaitDone(false, 0);
+      won = parker.awaitDone(false, 0, wait);
     } finally {
-      Waits.end(wait);
       for (int i = 0; i < cs.length; i++) {
         if (handles[i] != null) {
           cs[i].unregister(handles[i]);

@@ -79,9 +79,6 @@ public final class Task<T> {
   /** Whether someone has seen this task's failure (join, exceptionNow, or the scope's join). */
   volatile boolean failureSeen;
 
-  /** What the task's thread is blocked on in a Tether primitive, or null. */
-  volatile Waits.Wait waiting;
-
   /** Set when a bounded stop gave up waiting for this task; it stays visible until it ends. */
   volatile boolean straggler;
 
@@ -192,7 +189,6 @@ public final class Task<T> {
 
   /** The body of the task's thread. */
   void execute() {
-    Registry.CURRENT.set(this);
     if (context.isDone()) {
       // Cancelled before the thread started: behave as if the interrupt had reached it.
       Thread.currentThread().interrupt();
@@ -210,7 +206,6 @@ public final class Task<T> {
     } catch (Throwable t) {
       thrown = t;
     }
-    // Registry.CURRENT is not removed: the thread ends right after, and its map with it.
     finish(value, thrown);
   }
 
@@ -241,7 +236,7 @@ public final class Task<T> {
     if (t == null || state != State.RUNNING || Thread.currentThread() == t) {
       return; // not started yet (execute() checks), already ended, or cancelling itself
     }
-    Waits.Wait w = waiting;
+    Waits.Wait w = Waits.of(t);
     if (w != null && w.endedByCancel()) {
       return;
     }
@@ -254,8 +249,9 @@ public final class Task<T> {
   }
 
   TaskInfo info(Registry.Snapshot at, boolean withStack) {
-    Waits.Wait w = waiting;
     Thread t = thread;
+    Object blocker = t == null ? null : LockSupport.getBlocker(t);
+    Waits.Wait w = blocker instanceof Waits.Wait wait ? wait : null;
     return new TaskInfo(
         id,
         name(),
@@ -264,8 +260,9 @@ public final class Task<T> {
         state.name(),
         SpawnSites.first(spawnSite),
         SpawnSites.stack(spawnSite),
-        w == null ? null : w.reason(),
-        w == null ? null : String.valueOf(w.target()),
+        // Parked outside Tether (a JDK queue, lock, semaphore): say so, and on what.
+        w != null ? w.reason() : blocker != null ? "parked" : null,
+        w != null ? String.valueOf(w.target()) : blocker != null ? String.valueOf(blocker) : null,
         w == null ? null : at.wallOf(w.sinceNanos()),
         at.since(startNanos),
         t,
@@ -301,22 +298,18 @@ public final class Task<T> {
     if (isEnded()) {
       return;
     }
-    if (Registry.CURRENT.get() == this) {
+    if (thread == Thread.currentThread()) {
       throw new IllegalStateException(this + ": join() from its own thread would wait forever");
     }
+    if (!Waits.push(this, JOINERS, new Waits.Parked(Thread.currentThread()))) {
+      return; // ended meanwhile
+    }
     Waits.Wait wait = Waits.begin("task.join", this);
-    try {
-      if (!Waits.push(this, JOINERS, new Waits.Parked(Thread.currentThread()))) {
-        return; // ended meanwhile
+    while (!isEnded()) {
+      if (Thread.interrupted()) {
+        throw new InterruptedException("interrupted while joining " + this);
       }
-      while (!isEnded()) {
-        if (Thread.interrupted()) {
-          throw new InterruptedException("interrupted while joining " + this);
-        }
-        LockSupport.park(this);
-      }
-    } finally {
-      Waits.end(wait);
+      LockSupport.park(wait);
     }
   }
 

@@ -19,7 +19,9 @@ import java.util.Objects;
  * @param spawnStack the whole stack at the spawn with {@code -Dtether.spawnSite=full}; else just
  *     the spawn site, or empty
  * @param waitReason what kind of Tether wait it is parked in ({@code ctx.await}, {@code task.join},
- *     {@code scope.join}, ...), or null if it is not parked in one
+ *     {@code scope.join}, {@code chan receive}, {@code select}, ...); {@code parked} when it is
+ *     parked outside Tether (a JDK lock, queue or semaphore: then {@code waitTarget} is the JDK's
+ *     park blocker and {@code waitingSince} is null); null if it is not parked
  * @param waitTarget what it waits on (the {@code toString()} of the context, task, channel), or
  *     null
  * @param waitingSince when the wait began, or null

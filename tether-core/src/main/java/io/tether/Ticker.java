@@ -56,7 +56,7 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
   private Ticker(AbstractContext ctx, Duration period, long nanos) {
     this.period = period;
     this.ticks = Channel.buffered("ticker-" + id, 1);
-    this.owner = Registry.CURRENT.get();
+    this.owner = Registry.ownerTask(ctx);
     this.startSite = SpawnSites.site();
     Registry.add(this);
     this.future = Timers.scheduleAtFixedRate(this::tick, nanos);

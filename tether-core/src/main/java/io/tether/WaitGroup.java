@@ -132,7 +132,7 @@ public final class WaitGroup {
     Waits.Wait wait = Waits.begin("waitgroup.await", this, ctx);
     AbstractContext.ParkerLink link = ctx == null ? null : ctx.wakeWhenDone(me, Parker.ABANDONED);
     try {
-      if (me.awaitDone(timed, deadline) != Parker.ABANDONED) {
+      if (me.awaitDone(timed, deadline, wait) != Parker.ABANDONED) {
         return true;
       }
       synchronized (lock) {
@@ -151,7 +151,6 @@ public final class WaitGroup {
       if (link != null) {
         link.stop();
       }
-      Waits.end(wait);
     }
   }
 

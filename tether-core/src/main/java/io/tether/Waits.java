@@ -7,49 +7,41 @@ import java.util.concurrent.locks.LockSupport;
  * The wait-state hook every blocking Tether primitive goes through, and the small parking helpers
  * they share.
  *
- * <p>A primitive about to park calls {@link #begin(String, Object)} and, however it leaves, {@link
- * #end(Wait)}. On a task's thread that records, on the task, what it waits on and since when: the
- * registry shows it ({@code [chan receive, 5 minutes]}) and cancellation uses it to skip the
- * interrupt when the cancel itself ends the wait. On any other thread both calls do nothing.
+ * <p>A primitive about to park makes a {@link Wait} with {@link #begin} and parks with it as the
+ * park blocker ({@code LockSupport.park(wait)}). The JDK keeps the blocker on the thread while it
+ * is parked and {@link LockSupport#getBlocker(Thread)} reads it from any thread: the registry shows
+ * it ({@code [chan receive, 5 minutes]}) and cancellation uses it to skip the interrupt when the
+ * cancel itself ends the wait. Nothing is stored per task or per thread, so spawning pays nothing
+ * for it.
  */
 final class Waits {
   private Waits() {}
 
   /**
-   * One wait of one task: {@code reason} is what kind of wait ({@code ctx.await}, {@code
-   * task.join}, {@code chan receive}), {@code target} what it waits on, {@code wakeOn} a context
-   * whose cancellation ends the wait by itself (or null). {@code previous} is restored on {@link
-   * #end}.
+   * One wait: {@code reason} is what kind of wait ({@code ctx.await}, {@code task.join}, {@code
+   * chan receive}), {@code target} what it waits on, {@code wakeOn} a context whose cancellation
+   * ends the wait by itself (or null), {@code sinceNanos} when it began ({@link System#nanoTime}).
    */
-  record Wait(
-      Task<?> task, String reason, Object target, Context wakeOn, long sinceNanos, Wait previous) {
+  record Wait(String reason, Object target, Context wakeOn, long sinceNanos) {
     /** Whether a cancellation has already ended this wait (so no interrupt is needed). */
     boolean endedByCancel() {
       return wakeOn != null && wakeOn.isDone();
     }
   }
 
-  /** Records that the current task starts waiting; null (and nothing recorded) off a task. */
+  /** A wait on {@code target}, beginning now; park with it as the blocker. */
   static Wait begin(String reason, Object target) {
-    return begin(reason, target, null);
+    return new Wait(reason, target, null, System.nanoTime());
   }
 
   /** Like {@link #begin(String, Object)}; {@code wakeOn}'s cancellation ends the wait itself. */
   static Wait begin(String reason, Object target, Context wakeOn) {
-    Task<?> task = Registry.CURRENT.get();
-    if (task == null) {
-      return null;
-    }
-    Wait w = new Wait(task, reason, target, wakeOn, System.nanoTime(), task.waiting);
-    task.waiting = w;
-    return w;
+    return new Wait(reason, target, wakeOn, System.nanoTime());
   }
 
-  /** Ends a wait begun by {@link #begin}; accepts null. */
-  static void end(Wait w) {
-    if (w != null) {
-      w.task.waiting = w.previous;
-    }
+  /** The Tether wait {@code thread} is parked in now, or null. */
+  static Wait of(Thread thread) {
+    return LockSupport.getBlocker(thread) instanceof Wait w ? w : null;
   }
 
   /** A parked thread on a Treiber stack of waiters. */

@@ -84,6 +84,27 @@ class RegistryTest {
   }
 
   @Test
+  void aTaskParkedInAJdkQueueShowsAsParkedOnItsBlocker() throws Exception {
+    java.util.concurrent.LinkedBlockingQueue<String> queue =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    try (Scope scope = Scope.open(Context.background(), "jdk-wait")) {
+      Task<String> t = scope.spawn("taker", c -> queue.take());
+      Bounded.until(
+          "taker parked in the queue",
+          () ->
+              t.thread != null
+                  && java.util.concurrent.locks.LockSupport.getBlocker(t.thread) != null);
+      TaskInfo info =
+          Tasks.snapshot().stream().filter(i -> i.id() == t.id()).findFirst().orElseThrow();
+      assertThat(info.waitReason()).isEqualTo("parked");
+      assertThat(info.waitTarget()).contains("ConditionObject");
+      assertThat(info.waitingSince()).isNull();
+      queue.put("x");
+      assertThat(t.join()).isEqualTo("x");
+    }
+  }
+
+  @Test
   void aMillionTasksSpawnedAndJoinedInOneScopeLeaveTheRegistryEmpty() throws Exception {
     int n = 1_000_000;
     try (Scope scope = Scope.open(Context.background(), "million")) {

@@ -23,7 +23,8 @@ class ScopeTest {
     Bounded.until(
         task + " waiting in " + reason,
         () -> {
-          Waits.Wait w = task.waiting;
+          Thread t = task.thread;
+          Waits.Wait w = t == null ? null : Waits.of(t);
           return w != null && w.reason().equals(reason);
         });
   }
