@@ -573,7 +573,8 @@ public final class Channel<T> implements Iterable<T> {
     AbstractContext.ParkerLink onCancel =
         ctx == null ? null : ((AbstractContext) ctx).wakeWhenDone(me, Parker.ABANDONED);
     try {
-      if (me.awaitDone(false, 0, wait) != Parker.ABANDONED) {
+      int spins = capacity == 0 ? Parker.RENDEZVOUS_SPINS : 0;
+      if (me.awaitDone(false, 0, wait, spins) != Parker.ABANDONED) {
         if (me.closed && me.item != null) {
           throw closedForSend();
         }

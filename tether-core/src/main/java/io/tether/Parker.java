@@ -30,7 +30,15 @@ class Parker {
 
   final Thread thread;
 
-  private volatile int state = OPEN;
+  /**
+   * Encoded so that "open" is the default 0 (a volatile initial store would cost a fence on every
+   * blocked operation): 0 open, -1 abandoned, {@code clause + 1} claimed for that clause. {@link
+   * #state()} decodes.
+   */
+  private volatile int state;
+
+  private static final int RAW_OPEN = 0;
+  private static final int RAW_ABANDONED = -1;
 
   /** Set by the claimer, before {@code done}: the received value. */
   Object value;
@@ -45,11 +53,14 @@ class Parker {
   }
 
   boolean tryClaim(int clause) {
-    return state == OPEN && STATE.compareAndSet(this, OPEN, clause);
+    int raw = clause == ABANDONED ? RAW_ABANDONED : clause + 1;
+    return state == RAW_OPEN && STATE.compareAndSet(this, RAW_OPEN, raw);
   }
 
+  /** {@link #OPEN}, {@link #ABANDONED} or the index of the clause it was claimed for. */
   int state() {
-    return state;
+    int raw = state;
+    return raw == RAW_OPEN ? OPEN : raw == RAW_ABANDONED ? ABANDONED : raw - 1;
   }
 
   /** Publishes the outcome and wakes the thread. Only the claimer calls this, once. */
@@ -76,19 +87,42 @@ class Parker {
    * status kept.
    */
   int awaitDone(boolean timed, long deadlineNanos, Waits.Wait wait) {
+    return awaitDone(timed, deadlineNanos, wait, 0);
+  }
+
+  /**
+   * Spins for a rendezvous, sized by carrier threads, not CPUs: with one carrier the counterpart
+   * cannot run while this thread spins, so spinning would only delay it.
+   */
+  static final int RENDEZVOUS_SPINS =
+      Integer.getInteger(
+                  "jdk.virtualThreadScheduler.parallelism",
+                  Runtime.getRuntime().availableProcessors())
+              > 1
+          ? 128
+          : 0;
+
+  /**
+   * Like {@link #awaitDone(boolean, long, Waits.Wait)}, first spinning up to {@code spins} times
+   * for the counterpart (a rendezvous partner usually answers within a park's cost).
+   */
+  int awaitDone(boolean timed, long deadlineNanos, Waits.Wait wait, int spins) {
+    for (int i = 0; i < spins && !done; i++) {
+      Thread.onSpinWait();
+    }
     boolean interrupted = false;
     try {
       while (!done) {
         if (!interrupted && Thread.interrupted()) {
           interrupted = true;
-          if (STATE.compareAndSet(this, OPEN, ABANDONED)) {
+          if (STATE.compareAndSet(this, RAW_OPEN, RAW_ABANDONED)) {
             return ABANDONED;
           }
         }
         if (timed) {
           long left = deadlineNanos - System.nanoTime();
           if (left <= 0) {
-            if (STATE.compareAndSet(this, OPEN, ABANDONED)) {
+            if (STATE.compareAndSet(this, RAW_OPEN, RAW_ABANDONED)) {
               return ABANDONED;
             }
             Thread.onSpinWait();
@@ -99,7 +133,7 @@ class Parker {
           LockSupport.park(wait);
         }
       }
-      return state;
+      return state();
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();

@@ -142,7 +142,10 @@ public final class Select {
     }
     Clause<? extends R>[] cs = new Clause[clauses.length];
     for (int i = 0; i < clauses.length; i++) {
-      cs[i] = (Clause<? extends R>) Objects.requireNonNull(clauses[i], "clauses[" + i + "]");
+      if (clauses[i] == null) {
+        throw new NullPointerException("clauses[" + i + "]"); // the message only when needed
+      }
+      cs[i] = (Clause<? extends R>) clauses[i];
     }
     return cs;
   }
