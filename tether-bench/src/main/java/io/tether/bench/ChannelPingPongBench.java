@@ -1,0 +1,147 @@
+package io.tether.bench;
+
+import static io.tether.bench.ChannelCrew.BOXES;
+import static io.tether.bench.ChannelCrew.expectSame;
+
+import io.tether.Channel;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Unbuffered ping-pong between two virtual threads: Tether's unbuffered {@link Channel} next to
+ * jox's rendezvous channel, {@link SynchronousQueue} ({@code put}/{@code take}) and {@link
+ * LinkedTransferQueue} ({@code transfer}/{@code take}), in the same JVM run.
+ *
+ * <p>One round trip: the pinger sends a value on {@code ping}; the echo thread receives it and
+ * sends the same object back on {@code pong}; the pinger receives it and checks that it is the very
+ * object it sent. The score is nanoseconds per round trip ({@link OperationsPerInvocation}: one
+ * operation is {@value #ROUNDS} round trips).
+ *
+ * <p><b>Who drives.</b> As in {@link ScopeSpawnBench}: every fork runs with {@code
+ * -Djmh.executor=VIRTUAL}, so JMH's worker thread, which runs the measured loop, is a virtual
+ * thread; it is the pinger. The echo thread is a fresh virtual thread per operation ({@link
+ * ChannelCrew}), joined before the operation returns, so no thread survives an operation; its start
+ * and join are amortized over {@value #ROUNDS} round trips. Every peer is driven this way, with the
+ * default scheduler (as many carriers as CPUs: 2 on the recorded machine).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(
+    value = ChannelPingPongBench.FORKS,
+    jvmArgsAppend = {ScopeSpawnBench.VIRTUAL_DRIVER, ScopeSpawnBench.XMS, ScopeSpawnBench.XMX})
+@State(Scope.Thread)
+public class ChannelPingPongBench {
+
+  static final int FORKS = 2;
+
+  /** Round trips per operation. */
+  static final int ROUNDS = 10_000;
+
+  @Setup(Level.Trial)
+  public void checkDriver() {
+    ChannelCrew.checkVirtualDriver();
+  }
+
+  @TearDown(Level.Iteration)
+  public void checkNoThreadLeft() {
+    ChannelCrew.checkNoneLive();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ROUNDS)
+  public void pingPong_tether() throws Exception {
+    Channel<Integer> ping = Channel.unbuffered();
+    Channel<Integer> pong = Channel.unbuffered();
+    ChannelCrew crew = new ChannelCrew(1);
+    crew.start(() -> {
+      for (int i = 0; i < ROUNDS; i++) {
+        pong.send(ping.receive());
+      }
+    });
+    crew.run(() -> {
+      for (int i = 0; i < ROUNDS; i++) {
+        Integer v = BOXES[i];
+        ping.send(v);
+        expectSame(v, pong.receive());
+      }
+    });
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ROUNDS)
+  public void pingPong_jox() throws Exception {
+    com.softwaremill.jox.Channel<Integer> ping =
+        com.softwaremill.jox.Channel.newRendezvousChannel();
+    com.softwaremill.jox.Channel<Integer> pong =
+        com.softwaremill.jox.Channel.newRendezvousChannel();
+    ChannelCrew crew = new ChannelCrew(1);
+    crew.start(() -> {
+      for (int i = 0; i < ROUNDS; i++) {
+        pong.send(ping.receive());
+      }
+    });
+    crew.run(() -> {
+      for (int i = 0; i < ROUNDS; i++) {
+        Integer v = BOXES[i];
+        ping.send(v);
+        expectSame(v, pong.receive());
+      }
+    });
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ROUNDS)
+  public void pingPong_synchronousQueue() throws Exception {
+    SynchronousQueue<Integer> ping = new SynchronousQueue<>();
+    SynchronousQueue<Integer> pong = new SynchronousQueue<>();
+    ChannelCrew crew = new ChannelCrew(1);
+    crew.start(() -> {
+      for (int i = 0; i < ROUNDS; i++) {
+        pong.put(ping.take());
+      }
+    });
+    crew.run(() -> {
+      for (int i = 0; i < ROUNDS; i++) {
+        Integer v = BOXES[i];
+        ping.put(v);
+        expectSame(v, pong.take());
+      }
+    });
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ROUNDS)
+  public void pingPong_linkedTransferQueue() throws Exception {
+    LinkedTransferQueue<Integer> ping = new LinkedTransferQueue<>();
+    LinkedTransferQueue<Integer> pong = new LinkedTransferQueue<>();
+    ChannelCrew crew = new ChannelCrew(1);
+    crew.start(() -> {
+      for (int i = 0; i < ROUNDS; i++) {
+        pong.transfer(ping.take());
+      }
+    });
+    crew.run(() -> {
+      for (int i = 0; i < ROUNDS; i++) {
+        Integer v = BOXES[i];
+        ping.transfer(v);
+        expectSame(v, pong.take());
+      }
+    });
+  }
+}
