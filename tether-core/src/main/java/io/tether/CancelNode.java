@@ -170,6 +170,11 @@ final class CancelNode extends AbstractContext implements CancellableContext {
     if (t != null) {
       t.cancel(false);
     }
+    if (owner instanceof Task<?> task) {
+      // Before the list is notified: a task parked in await() on this context is still parked,
+      // with its wait (whose context is now done) as the park blocker, so it is not interrupted.
+      task.contextCancelled();
+    }
     DoneLink list;
     synchronized (this) {
       list = head;
@@ -183,9 +188,6 @@ final class CancelNode extends AbstractContext implements CancellableContext {
       list.prev = list.next = null;
       list.onDone(d);
       list = next;
-    }
-    if (owner instanceof Task<?> task) {
-      task.contextCancelled();
     }
     return true;
   }

@@ -4,7 +4,7 @@ import java.util.function.Supplier;
 
 /** The clause made by {@link Context#onDone}: ready once {@code context} is done. */
 final class DoneClause<R> extends Clause<R> {
-  private final AbstractContext context;
+  final AbstractContext context;
   private final Supplier<? extends R> action;
 
   DoneClause(AbstractContext context, Supplier<? extends R> action) {

@@ -82,7 +82,15 @@ public final class Select {
         unlockAll(locks);
       }
     }
-    Waits.Wait wait = Waits.begin("select", new Described(cs));
+    // A done-context clause ends the wait when its context is cancelled: no interrupt needed.
+    Context wakeOn = null;
+    for (Clause<?> c : cs) {
+      if (c instanceof DoneClause<?> d) {
+        wakeOn = d.context;
+        break;
+      }
+    }
+    Waits.Wait wait = Waits.begin("select", new Described(cs), wakeOn);
     int won;
     try {
       won = parker.awaitDone(false, 0, wait);

@@ -194,10 +194,16 @@ class ScopeCancelStopTest {
                     c.await();
                     return "loser";
                   } finally {
-                    // Slow cleanup that race must wait for. The cancel may have interrupted
-                    // this thread (if it came before the await): clear that so the sleep runs.
-                    Thread.interrupted();
-                    Thread.sleep(20);
+                    // Slow cleanup that race must wait for; it goes on through interrupts (a
+                    // cancel that came before the await interrupts this thread).
+                    long end = System.nanoTime() + 20_000_000;
+                    while (System.nanoTime() < end) {
+                      try {
+                        Thread.sleep(1);
+                      } catch (InterruptedException ignored) {
+                        // keep cleaning up
+                      }
+                    }
                     loserFinished.set(true);
                   }
                 },
