@@ -207,7 +207,7 @@ public final class Scope implements AutoCloseable {
       throw new IllegalArgumentException(describe() + ": limit(" + n + "): the limit must be >= 1");
     }
     synchronized (lock) {
-      requireOpen();
+      requireOpen("configure");
       if ((ctl & SPAWNED) != 0) {
         throw new IllegalStateException(
             describe() + ": limit(" + n + ") must come before the first spawn");
@@ -291,7 +291,7 @@ public final class Scope implements AutoCloseable {
   private <T> Optional<Task<T>> trySpawn0(String name, Work<T> work) {
     Semaphore p = permits;
     if (p != null && !p.tryAcquire()) {
-      requireOpenUnlocked();
+      requireOpen("spawn into");
       return Optional.empty();
     }
     return Optional.of(start(name, work, work));
@@ -302,7 +302,7 @@ public final class Scope implements AutoCloseable {
     if (p == null || p.tryAcquire()) {
       return;
     }
-    requireOpenUnlocked();
+    requireOpen("spawn into");
     try {
       p.acquire(); // parked in the JDK: the registry shows the semaphore as what it waits on
     } catch (InterruptedException e) {
@@ -416,13 +416,8 @@ public final class Scope implements AutoCloseable {
    */
   @Override
   public void close() {
-    refuseFromOwnTask("close()");
-    markClosed();
-    context.cancel();
+    beginClose("close()");
     boolean interrupted = awaitNoneLiveUninterruptibly();
-    if (live() == 0) {
-      Registry.remove(this);
-    }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
@@ -446,10 +441,8 @@ public final class Scope implements AutoCloseable {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException(describe() + ": stop(" + timeout + "): negative timeout");
     }
-    refuseFromOwnTask("stop()");
     long start = System.nanoTime();
-    markClosed();
-    context.cancel();
+    beginClose("stop()");
     try {
       awaitNoneLive(AbstractContext.saturatedNanos(timeout), true, Waits.begin("scope.stop", this));
     } catch (InterruptedException e) {
@@ -460,9 +453,6 @@ public final class Scope implements AutoCloseable {
     for (Task<?> t : liveTasks()) {
       t.straggler = true;
       stragglers.add(t.info(at, true));
-    }
-    if (live() == 0) {
-      Registry.remove(this);
     }
     List<Throwable> unseen;
     synchronized (lock) {
@@ -568,23 +558,25 @@ public final class Scope implements AutoCloseable {
 
   // ---- state checks ----
 
-  private void markClosed() {
+  /** The start of close() and stop(): no more spawns, then cancel whatever runs. */
+  private void beginClose(String what) {
+    refuseFromOwnTask(what);
     if (closedAt == null) {
       Object site = SpawnSites.scopeSite();
       CLOSED_AT.compareAndSet(this, null, site != null ? site : Thread.currentThread());
     }
-    CTL.getAndBitwiseOr(this, CLOSED);
-  }
-
-  private void requireOpen() {
-    if (closedAt != null) {
-      throw closedError("configure");
+    long before = (long) CTL.getAndBitwiseOr(this, CLOSED);
+    // The registry entry goes when the scope is closed with no live task: here if none was live
+    // when it closed, else in taskEnded() when the last one ends. The ctl word decides, once.
+    if ((before & CLOSED) == 0 && (before & LIVE) == 0) {
+      Registry.remove(this);
     }
+    context.cancel();
   }
 
-  private void requireOpenUnlocked() {
+  private void requireOpen(String what) {
     if (closedAt != null) {
-      throw closedError("spawn into");
+      throw closedError(what);
     }
   }
 
