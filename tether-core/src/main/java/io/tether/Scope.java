@@ -94,7 +94,7 @@ public final class Scope implements AutoCloseable {
   private final String name; // null: "scope-<id>" on demand
   private final boolean failFast;
   private final CancelNode context;
-  private final Task<?> openedBy; // the task whose thread opened this scope, or null
+  private final Object owner; // the task or scope whose context this one was opened on, or null
   private final long openNanos;
   private final StackTraceElement openSite;
 
@@ -142,7 +142,7 @@ public final class Scope implements AutoCloseable {
     this.id = Registry.nextId();
     this.name = name;
     this.failFast = failFast;
-    this.openedBy = Registry.ownerTask((AbstractContext) parent);
+    this.owner = Registry.owner((AbstractContext) parent);
     this.openNanos = System.nanoTime();
     this.openSite = SpawnSites.scopeSite();
     this.context = CancelNode.forScope((AbstractContext) parent, this);
@@ -571,6 +571,15 @@ public final class Scope implements AutoCloseable {
   /** The start of close() and stop(): no more spawns, then cancel whatever runs. */
   private void beginClose(String what) {
     refuseFromOwnTask(what);
+    seal();
+    context.cancel();
+  }
+
+  /**
+   * Closes the scope to spawns without cancelling or waiting: it leaves the registry when its last
+   * task ends. For a component whose one task is ending by itself (a service body that returned).
+   */
+  void seal() {
     if (closedAt == null) {
       Object site = SpawnSites.scopeSite();
       CLOSED_AT.compareAndSet(this, null, site != null ? site : Thread.currentThread());
@@ -581,7 +590,6 @@ public final class Scope implements AutoCloseable {
     if ((before & CLOSED) == 0 && (before & LIVE) == 0) {
       Registry.remove(this);
     }
-    context.cancel();
   }
 
   private void requireOpen(String what) {
@@ -628,6 +636,11 @@ public final class Scope implements AutoCloseable {
 
   // ---- registry ----
 
+  /** The task or scope this one was opened under, or null. */
+  Object owner() {
+    return owner;
+  }
+
   CancelNode contextNode() {
     return context;
   }
@@ -644,9 +657,11 @@ public final class Scope implements AutoCloseable {
     return (int) (ctl & LIVE);
   }
 
-  /** {@code app/ingest}: the opening task's path, then this scope's name. */
+  /**
+   * {@code app/ingest}: the owner's path (the task or scope it was opened under), then the name.
+   */
   String path() {
-    return openedBy == null ? name() : openedBy.path() + "/" + name();
+    return Registry.pathUnder(owner, name());
   }
 
   TaskInfo info(Registry.Snapshot at) {
