@@ -323,9 +323,22 @@ public final class Scope implements AutoCloseable {
    * {@code siteKey} is the object the user passed, whose class keys the spawn-site cache.
    */
   private <T> Task<T> start(String taskName, Object body, Object siteKey) {
+    return startAt(taskName, body, SpawnSites.capture(siteKey));
+  }
+
+  /**
+   * Spawns {@code work} with a spawn site found earlier: for components (services, supervisors)
+   * whose user's call site is not on the spawning thread's stack.
+   */
+  Task<Void> goAt(String name, VoidWork work, Object site) {
+    acquireSlot();
+    return startAt(name, work, site);
+  }
+
+  private <T> Task<T> startAt(String taskName, Object body, Object site) {
     Task<T> task;
     try {
-      task = new Task<>(Registry.nextId(), taskName, this, body, SpawnSites.capture(siteKey));
+      task = new Task<>(Registry.nextId(), taskName, this, body, site);
     } catch (RuntimeException | Error e) {
       releaseSlot();
       throw e;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * A long-running owned component: one body on its own task, with a state, a bounded stop and a
@@ -113,13 +114,54 @@ public final class Service implements AutoCloseable {
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final List<Throwable> listenerFailures = new CopyOnWriteArrayList<>();
 
-  private Service(Context ctx, String name, VoidWork body, boolean signalsReady) {
+  private Service(
+      Context ctx,
+      String name,
+      VoidWork body,
+      boolean signalsReady,
+      Function<Service, ScopeRole> role,
+      Listener first,
+      Object site) {
     this.name = name;
     readyOrEnded.add(1);
     ended.add(1);
+    if (first != null) {
+      listeners.add(first); // before the body can run: hears every transition
+    }
     this.scope = Scope.supervised(ctx, name);
-    scope.role = new Role();
-    this.task = scope.go("run", c -> runBody(c, body, signalsReady));
+    scope.role = role == null ? new Role() : role.apply(this);
+    // The body's task shows where the user started the service, not this line.
+    this.task =
+        scope.goAt(
+            "run",
+            c -> runBody(c, body, signalsReady),
+            site != null ? site : SpawnSites.capture(body));
+  }
+
+  /**
+   * For components built on a service (a supervisor, its children): {@code role} says how it shows
+   * in the registry (null: as a service); {@code first} hears every transition (or null); {@code
+   * site} is the spawn site to show (null: the caller's).
+   */
+  static Service startOwned(
+      Context ctx,
+      String name,
+      VoidWork body,
+      boolean signalsReady,
+      Function<Service, ScopeRole> role,
+      Listener first,
+      Object site) {
+    return new Service(ctx, name, body, signalsReady, role, first, site);
+  }
+
+  /** Waits until the body has begun (or signalled ready) or ended, or {@code ctx} is done. */
+  void awaitStarted(Context ctx) throws InterruptedException {
+    readyOrEnded.await(ctx);
+  }
+
+  /** The context of the service's scope: what its body's task and sub-components hang under. */
+  Context scopeContext() {
+    return scope.context();
   }
 
   /**
@@ -129,7 +171,8 @@ public final class Service implements AutoCloseable {
    * @throws NullPointerException if an argument is null
    */
   public static Service start(Context ctx, String name, VoidWork body) {
-    return new Service(ctx, checkName(name), Objects.requireNonNull(body, "body"), false);
+    return new Service(
+        ctx, checkName(name), Objects.requireNonNull(body, "body"), false, null, null, null);
   }
 
   /**
@@ -149,7 +192,8 @@ public final class Service implements AutoCloseable {
       throws InterruptedException, TimeoutException {
     checkTimeout(readyTimeout, "startAndAwaitReady");
     Service s =
-        new Service(ctx, checkName(name), Objects.requireNonNull(body, "body"), /*signals*/ true);
+        new Service(
+            ctx, checkName(name), Objects.requireNonNull(body, "body"), true, null, null, null);
     boolean inTime;
     try {
       inTime = s.readyOrEnded.await(readyTimeout);
@@ -207,6 +251,9 @@ public final class Service implements AutoCloseable {
       if (sc.role instanceof Role r) {
         return r.service();
       }
+      if (sc.role instanceof Supervisor.Role) {
+        return null; // a supervisor's control loop is not a service body
+      }
       owner = sc.owner();
     }
     return null;
@@ -215,8 +262,15 @@ public final class Service implements AutoCloseable {
   // ---- the body ----
 
   private volatile boolean wasReady;
+  private volatile Throwable failure;
+  private volatile boolean failureSeen;
 
-  private void runBody(Context c, VoidWork body, boolean signalsReady) throws Exception {
+  /**
+   * The body's task. The service, not the scope, keeps the body's failure: whether it FAILED is
+   * decided here, once, as it ends, so a stop that arrives while the end is being recorded cannot
+   * turn a failure into a cancellation.
+   */
+  private void runBody(Context c, VoidWork body, boolean signalsReady) {
     if (!signalsReady) {
       becomeReady();
     }
@@ -225,13 +279,14 @@ public final class Service implements AutoCloseable {
       body.run(c);
     } catch (Exception | Error e) {
       thrown = e;
-      throw e;
-    } finally {
-      boolean failed = thrown != null && !c.isDone();
-      scope.seal(); // nothing else runs here: the scope leaves the registry as this task ends
-      moveTo(failed ? State.FAILED : State.TERMINATED);
-      ended.done();
     }
+    boolean failed = thrown != null && !c.isDone();
+    if (failed) {
+      failure = thrown; // before the state: a listener told of FAILED can read it
+    }
+    scope.seal(); // nothing else runs here: the scope leaves the registry as this task ends
+    moveTo(failed ? State.FAILED : State.TERMINATED);
+    ended.done();
   }
 
   private void becomeReady() {
@@ -302,8 +357,8 @@ public final class Service implements AutoCloseable {
     if (state != State.FAILED) {
       return null;
     }
-    task.failureSeen = true;
-    return task.failure();
+    failureSeen = true;
+    return failure;
   }
 
   /**
@@ -347,13 +402,17 @@ public final class Service implements AutoCloseable {
     refuseFromOwnBody("stop(Duration)");
     moveTo(State.STOPPING);
     StopReport r = scope.stop(timeout);
-    List<Throwable> listenerErrors = drainListenerFailures();
-    if (listenerErrors.isEmpty()) {
+    List<Throwable> more = new ArrayList<>(2);
+    if (state == State.FAILED && !failureSeen) {
+      failureSeen = true;
+      more.add(failure);
+    }
+    more.addAll(drainListenerFailures());
+    if (more.isEmpty()) {
       return r;
     }
-    List<Throwable> all = new ArrayList<>(r.failures());
-    all.addAll(listenerErrors);
-    return new StopReport(r.stragglers(), all, r.elapsed());
+    more.addAll(0, r.failures());
+    return new StopReport(r.stragglers(), more, r.elapsed());
   }
 
   /**
@@ -365,13 +424,17 @@ public final class Service implements AutoCloseable {
    */
   @Override
   public void close() {
-    StopReport r = stop(DEFAULT_STOP_TIMEOUT);
+    throwIfNotClean(describe(), stop(DEFAULT_STOP_TIMEOUT));
+  }
+
+  /** What close() does with a stop's report: stragglers, then failures, are thrown. */
+  static void throwIfNotClean(String what, StopReport r) {
     if (!r.stragglers().isEmpty()) {
-      throw new IllegalStateException(describe() + " did not stop: " + r);
+      throw new IllegalStateException(what + " did not stop: " + r);
     }
     if (!r.failures().isEmpty()) {
       Throwable first = r.failures().get(0);
-      TaskFailedException e = new TaskFailedException(describe() + " failed: " + first, first);
+      TaskFailedException e = new TaskFailedException(what + " failed: " + first, first);
       r.failures().stream().skip(1).forEach(e::addSuppressed);
       throw e;
     }

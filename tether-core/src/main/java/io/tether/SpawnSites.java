@@ -120,6 +120,8 @@ final class SpawnSites {
         || host == Task.class
         || host == Channel.class
         || host == Ticker.class
+        || host == Service.class
+        || host == Supervisor.class
         || host == ClassValue.class;
   }
 }
