@@ -122,6 +122,7 @@ final class SpawnSites {
         || host == Ticker.class
         || host == Service.class
         || host == Supervisor.class
+        || host == Shutdown.class
         || host == ClassValue.class;
   }
 }
