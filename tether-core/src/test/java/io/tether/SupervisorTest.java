@@ -54,6 +54,17 @@ class SupervisorTest {
         .withReadySignal();
   }
 
+  /** Children a, b, c (b fails once {@code failB} opens), restarted with no backoff. */
+  private Supervisor steadyFailingSteady(String name, Strategy strategy, CountDownLatch failB) {
+    return Supervisor.builder(name)
+        .strategy(strategy)
+        .backoff(Duration.ZERO, Duration.ZERO)
+        .child(steady("a"))
+        .child(failsOnce("b", failB))
+        .child(steady("c"))
+        .start(Context.background());
+  }
+
   private static void awaitRestarts(Supervisor sup, int n) {
     Bounded.until(n + " restart events", () -> sup.restarts().size() >= n);
   }
@@ -61,14 +72,7 @@ class SupervisorTest {
   @Test
   void restForOneRestartsTheFailedChildAndThoseStartedAfterItInOrder() throws Exception {
     CountDownLatch failB = new CountDownLatch(1);
-    try (Supervisor sup =
-        Supervisor.builder("rest")
-            .strategy(Strategy.REST_FOR_ONE)
-            .backoff(Duration.ZERO, Duration.ZERO)
-            .child(steady("a"))
-            .child(failsOnce("b", failB))
-            .child(steady("c"))
-            .start(Context.background())) {
+    try (Supervisor sup = steadyFailingSteady("rest", Strategy.REST_FOR_ONE, failB)) {
       assertThat(log).containsExactly("start a", "start b", "start c");
       failB.countDown();
       Bounded.until("b and c restarted", () -> log.size() == 6);
@@ -87,14 +91,7 @@ class SupervisorTest {
   @Test
   void oneForAllStopsEveryOtherChildLastFirstThenRestartsAllInOrder() throws Exception {
     CountDownLatch failB = new CountDownLatch(1);
-    try (Supervisor sup =
-        Supervisor.builder("all")
-            .strategy(Strategy.ONE_FOR_ALL)
-            .backoff(Duration.ZERO, Duration.ZERO)
-            .child(steady("a"))
-            .child(failsOnce("b", failB))
-            .child(steady("c"))
-            .start(Context.background())) {
+    try (Supervisor sup = steadyFailingSteady("all", Strategy.ONE_FOR_ALL, failB)) {
       failB.countDown();
       Bounded.until("all restarted", () -> log.size() == 8);
       assertThat(log.subList(3, 8))
@@ -108,13 +105,7 @@ class SupervisorTest {
   @Test
   void oneForOneRestartsOnlyTheFailedChild() throws Exception {
     CountDownLatch failB = new CountDownLatch(1);
-    try (Supervisor sup =
-        Supervisor.builder("one")
-            .backoff(Duration.ZERO, Duration.ZERO)
-            .child(steady("a"))
-            .child(failsOnce("b", failB))
-            .child(steady("c"))
-            .start(Context.background())) {
+    try (Supervisor sup = steadyFailingSteady("one", Strategy.ONE_FOR_ONE, failB)) {
       failB.countDown();
       awaitRestarts(sup, 1);
       Bounded.until("b restarted", () -> log.size() == 4);
