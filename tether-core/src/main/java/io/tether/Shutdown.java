@@ -130,6 +130,18 @@ public final class Shutdown {
             Signal.handle(s, sig -> onSignal("SIG" + sig.getName(), sig.getNumber()));
         installed.add(s);
         previous.add(old);
+        if (old == SignalHandler.SIG_IGN) {
+          // The JVM keeps a signal ignored if it was ignored at launch (a shell starting a
+          // background job ignores SIGINT): say so rather than leave a Ctrl-C that does nothing.
+          err.println(
+              "tether: SIG"
+                  + name
+                  + " was ignored when this JVM started (a background job?), so it will not stop"
+                  + " it; use "
+                  + (name.equals("INT") ? "SIGTERM (kill " : "SIGINT (kill -INT ")
+                  + ProcessHandle.current().pid()
+                  + ")");
+        }
       }
     }
 

@@ -44,7 +44,7 @@ public final class Main {
   record Receipt(long orderId, String picker, Duration took) {}
 
   /** One pick in this many fails, to show restarts. */
-  static final int FAILURE_ONE_IN = 400;
+  static final int FAILURE_ONE_IN = 1000;
 
   public static void main(String[] args) {
     Duration runFor = args.length == 2 && args[0].equals("--for") ? seconds(args[1]) : null;
@@ -94,7 +94,9 @@ public final class Main {
               + stats.booked
               + " booked, "
               + shop.restarts().size()
-              + " restarts");
+              + " restarts; "
+              + (stats.ordered.get() - stats.booked.get())
+              + " not booked (failed picks, or still queued when the shop closed)");
     }
   }
 
