@@ -95,6 +95,8 @@ public final class Scope implements AutoCloseable {
   private final boolean failFast;
   private final CancelNode context;
   private final Task<?> openedBy; // the task whose thread opened this scope, or null
+  private final Thread
+      openedOn; // a root scope (openedBy null): the thread that opened it; else null
   private final long openNanos;
   private final StackTraceElement openSite;
 
@@ -140,6 +142,7 @@ public final class Scope implements AutoCloseable {
     this.name = name;
     this.failFast = failFast;
     this.openedBy = Registry.ownerTask((AbstractContext) parent);
+    this.openedOn = openedBy == null ? Thread.currentThread() : null;
     this.openNanos = System.nanoTime();
     this.openSite = SpawnSites.scopeSite();
     this.context = CancelNode.forScope((AbstractContext) parent, this);
@@ -639,6 +642,11 @@ public final class Scope implements AutoCloseable {
     return openedBy == null ? name() : openedBy.path() + "/" + name();
   }
 
+  /** The thread that opened the root scope of this one's owner chain. */
+  Thread rootThread() {
+    return openedBy == null ? openedOn : openedBy.scope.rootThread();
+  }
+
   TaskInfo info(Registry.Snapshot at) {
     return new TaskInfo(
         id,
@@ -654,7 +662,8 @@ public final class Scope implements AutoCloseable {
         at.since(openNanos),
         null,
         false,
-        List.of());
+        List.of(),
+        rootThread());
   }
 
   /** {@code scope 'ingest'}: for messages. */

@@ -31,6 +31,9 @@ import java.util.Objects;
  * @param straggler whether a bounded stop gave up waiting for it (it stays here until it ends)
  * @param stack the thread's stack when this record was made, where the record says so (stop
  *     reports); else empty
+ * @param rootThread the thread that opened the outermost owner of this entry (a scope or ticker
+ *     opened outside any task): in a test, the thread that ran the test; null if not known. The
+ *     leak check blames a leaked task on the test that ran on this thread.
  */
 public record TaskInfo(
     long id,
@@ -46,7 +49,8 @@ public record TaskInfo(
     Duration age,
     Thread thread,
     boolean straggler,
-    List<StackTraceElement> stack) {
+    List<StackTraceElement> stack,
+    Thread rootThread) {
 
   /** What a registry entry is. */
   public enum Kind {
@@ -67,6 +71,40 @@ public record TaskInfo(
     Objects.requireNonNull(age, "age");
     spawnStack = List.copyOf(spawnStack);
     stack = List.copyOf(stack);
+  }
+
+  /** A record whose root thread is not known. */
+  public TaskInfo(
+      long id,
+      String name,
+      Kind kind,
+      String path,
+      String state,
+      StackTraceElement spawnSite,
+      List<StackTraceElement> spawnStack,
+      String waitReason,
+      String waitTarget,
+      Instant waitingSince,
+      Duration age,
+      Thread thread,
+      boolean straggler,
+      List<StackTraceElement> stack) {
+    this(
+        id,
+        name,
+        kind,
+        path,
+        state,
+        spawnSite,
+        spawnStack,
+        waitReason,
+        waitTarget,
+        waitingSince,
+        age,
+        thread,
+        straggler,
+        stack,
+        null);
   }
 
   /**

@@ -50,6 +50,7 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
   private final StopLink stopOnDone;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final Task<?> owner;
+  private final Thread openedOn; // started outside any task: the starting thread; else null
   private final StackTraceElement startSite;
   private final long startNanos = System.nanoTime();
 
@@ -57,6 +58,7 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
     this.period = period;
     this.ticks = Channel.buffered("ticker-" + id, 1);
     this.owner = Registry.ownerTask(ctx);
+    this.openedOn = owner == null ? Thread.currentThread() : null;
     this.startSite = SpawnSites.site();
     Registry.add(this);
     this.future = Timers.scheduleAtFixedRate(this::tick, nanos);
@@ -151,7 +153,8 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
         at.since(startNanos),
         null,
         false,
-        List.of());
+        List.of(),
+        owner == null ? openedOn : owner.scope.rootThread());
   }
 
   /** {@code Ticker[ticker-12 every PT10S, ticking]}. */
