@@ -11,8 +11,8 @@ import java.util.Objects;
  *
  * <p>What ran when the {@link Baseline} was taken is always ignored ("ignore what runs now"): the
  * check only reports what started after it. On top of that, the JVM's, JUnit's, Maven Surefire's
- * and Tether's own service threads are ignored by default (see {@link DefaultIgnores} for each and
- * why it is benign).
+ * and Tether's own service threads are ignored by default (the package-private {@code
+ * DefaultIgnores} lists each with why it is benign).
  *
  * <p>Name and frame patterns are exact, or end in {@code *} to match a prefix: {@code
  * "pool-3-thread-*"}, {@code "com.acme.Poller.run"}, {@code "com.acme.cache.*"}. A frame is written
