@@ -1,6 +1,7 @@
 package io.tether.junit;
 
 import io.tether.TaskInfo;
+import java.util.List;
 
 /**
  * Something that started after the baseline and was still there at the last look: a Tether registry
@@ -13,6 +14,16 @@ final class Candidate {
   ThreadView view; // null for a scope or ticker
   int looks;
   boolean everParked;
+
+  /**
+   * When a look first found it parked or blocked where it is now (same state, same top frame), with
+   * no look in between finding it elsewhere: {@link System#nanoTime()}, or 0 if the last look found
+   * it running. The JDK does not say how long a thread has been parked; this is the most the check
+   * can say honestly for a thread Tether did not stamp.
+   */
+  long parkedSinceNanos;
+
+  private String parkedAt; // state and top frame at the last look, when parked
 
   Candidate(String key) {
     this.key = key;
@@ -31,6 +42,15 @@ final class Candidate {
     looks++;
     if (view != null && view.state != Thread.State.RUNNABLE) {
       everParked = true;
+      List<StackTraceElement> stack = view.stack();
+      String at = view.state + " " + (stack.isEmpty() ? "" : stack.get(0));
+      if (parkedSinceNanos == 0 || !at.equals(parkedAt)) {
+        parkedSinceNanos = System.nanoTime();
+        parkedAt = at;
+      }
+    } else {
+      parkedSinceNanos = 0;
+      parkedAt = null;
     }
     if (info != null && info.waitReason() != null) {
       everParked = true;

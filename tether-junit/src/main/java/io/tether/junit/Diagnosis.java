@@ -177,13 +177,21 @@ final class Diagnosis {
       if (pattern == null) {
         pattern = LeakPattern.UNKNOWN;
       }
+      String howLong =
+          waitingFor != null
+              ? " for " + human(waitingFor)
+              : c.parkedSinceNanos != 0 && c.looks > 1
+                  ? " (there at every look for "
+                      + human(Duration.ofNanos(System.nanoTime() - c.parkedSinceNanos))
+                      + ")"
+                  : "";
       doing =
           pattern == LeakPattern.BUSY_LOOP
               ? "runnable for the whole " + human(settled) + " settle window, never parked"
               : parkedOn != null
                   ? (v != null && v.state == Thread.State.BLOCKED ? "blocked in " : "parked in ")
                       + parkedOn
-                      + (waitingFor == null ? "" : " for " + human(waitingFor))
+                      + howLong
                   : "still " + (v == null ? "alive" : v.state.toString());
     }
     String kind = info != null ? info.kind().name().toLowerCase(Locale.ROOT) : v.kind();

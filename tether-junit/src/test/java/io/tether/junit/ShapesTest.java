@@ -97,6 +97,9 @@ class ShapesTest {
     assertThat(leak.pattern()).isEqualTo(LeakPattern.SEND_BLOCKED);
     assertThat(leak.kind()).isEqualTo("virtual thread");
     assertThat(leak.parkedOn()).startsWith("SynchronousQueue.put");
+    assertThat(leak.description())
+        .startsWith("virtual thread 'raw-sender' parked in SynchronousQueue.put")
+        .contains("(there at every look for ");
     assertThat(leak.ownerPath()).isNull();
     assertThat(Diagnosis.userFrame(leak.stack()).getClassName()).startsWith(getClass().getName());
     handoff.poll();
