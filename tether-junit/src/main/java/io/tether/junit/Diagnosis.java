@@ -151,7 +151,7 @@ final class Diagnosis {
     Duration waitingFor = null;
     if (info != null && info.kind() == TaskInfo.Kind.TICKER) {
       pattern = LeakPattern.TICKER_NOT_STOPPED;
-      doing = "still " + info.state().toLowerCase(Locale.ROOT) + ", never stopped";
+      doing = "still " + info.state().replaceFirst("^TICKING", "ticking") + ", never stopped";
     } else if (info != null && info.kind() == TaskInfo.Kind.SCOPE) {
       pattern = LeakPattern.UNKNOWN;
       doing = "still " + info.state() + ": opened and never closed";

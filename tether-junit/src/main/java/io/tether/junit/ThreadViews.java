@@ -169,8 +169,13 @@ final class ThreadViews {
     return dumpDir.resolve("threads-" + System.nanoTime() + "-" + probeTid() + ".json");
   }
 
+  /** How many JSON dumps this JVM took: for tests. */
+  static final java.util.concurrent.atomic.AtomicInteger DUMPS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   /** The virtual threads of a JSON thread dump. */
   static List<ThreadView> dumpVirtual() {
+    DUMPS.incrementAndGet();
     String json;
     try {
       Path file = dumpFile();

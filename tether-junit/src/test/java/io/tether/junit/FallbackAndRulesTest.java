@@ -75,7 +75,9 @@ class FallbackAndRulesTest {
   void theDumpPathSkipsTheDumpWhenNoThreadWasCreated() {
     ThreadViews.forceDump = true;
     Baseline baseline = Leaks.snapshot(SHORT);
+    int dumps = ThreadViews.DUMPS.get();
     baseline.verifyNone(); // nothing new: one look, no dump needed
+    assertThat(ThreadViews.DUMPS.get()).isEqualTo(dumps);
   }
 
   @Test

@@ -323,6 +323,7 @@ class ShapesTest {
     Leak leak = leaks.get(0);
     assertThat(leak.pattern()).isEqualTo(LeakPattern.TICKER_NOT_STOPPED);
     assertThat(leak.kind()).isEqualTo("ticker");
+    assertThat(leak.description()).endsWith("still ticking every PT1H, never stopped");
     assertThat(leak.spawnSite().getMethodName()).isEqualTo("aTickerNobodyStops");
     assertThat(leak.fix()).contains("try-with-resources");
     ticker.stop();
