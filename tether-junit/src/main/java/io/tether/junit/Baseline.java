@@ -113,7 +113,9 @@ public final class Baseline {
     List<Candidate> out = new ArrayList<>();
     Set<Long> taskThreads = new HashSet<>();
     Thread me = Thread.currentThread();
+    long before = System.nanoTime();
     List<TaskInfo> registry = Tasks.snapshot();
+    long after = System.nanoTime();
     Set<String> taskPaths = new HashSet<>();
     for (TaskInfo info : registry) {
       if (info.kind() == TaskInfo.Kind.TASK) {
@@ -136,6 +138,8 @@ public final class Baseline {
       }
       Candidate c = seen.computeIfAbsent(Candidate.key(info), Candidate::new);
       c.info = info;
+      c.bornLo = before - info.age().toNanos();
+      c.bornHi = after - info.age().toNanos();
       c.view = t == null ? null : ThreadView.of(t);
       if (ignored(c) || !blame.keep(c)) {
         continue;

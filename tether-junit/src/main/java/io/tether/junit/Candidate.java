@@ -25,6 +25,14 @@ final class Candidate {
 
   private String parkedAt; // state and top frame at the last look, when parked
 
+  /**
+   * For a Tether entry: its spawn (or open) time lies between these two {@link System#nanoTime()}
+   * readings (the registry stamps an age, read between two clock readings of the look).
+   */
+  long bornLo;
+
+  long bornHi;
+
   Candidate(String key) {
     this.key = key;
   }
@@ -40,7 +48,10 @@ final class Candidate {
   /** Records one look at the thread's state. */
   void looked() {
     looks++;
-    if (view != null && view.state != Thread.State.RUNNABLE) {
+    if (view != null
+        && (view.state == Thread.State.WAITING
+            || view.state == Thread.State.TIMED_WAITING
+            || view.state == Thread.State.BLOCKED)) {
       everParked = true;
       List<StackTraceElement> stack = view.stack();
       String at = view.state + " " + (stack.isEmpty() ? "" : stack.get(0));

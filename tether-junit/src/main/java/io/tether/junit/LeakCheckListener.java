@@ -1,6 +1,5 @@
 package io.tether.junit;
 
-import io.tether.TaskInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,17 @@ public final class LeakCheckListener implements TestExecutionListener, LauncherS
   /** Per thread, the tests it ran: start and end times (end 0 while running). */
   private final Map<Thread, List<Run>> runs = new ConcurrentHashMap<>();
 
-  private record Run(String test, long startNanos, long[] endNanos) {}
+  /** One test run on one thread; written by that thread, read when the plan has finished. */
+  private static final class Run {
+    final String test;
+    final long startNanos;
+    volatile long endNanos; // 0 while it runs
+
+    Run(String test, long startNanos) {
+      this.test = test;
+      this.startNanos = startNanos;
+    }
+  }
 
   /** Made by the JUnit Platform through {@link java.util.ServiceLoader}. */
   public LeakCheckListener() {}
@@ -75,7 +84,7 @@ public final class LeakCheckListener implements TestExecutionListener, LauncherS
   public void executionStarted(TestIdentifier id) {
     if (baseline != null && id.isTest()) {
       runs.computeIfAbsent(Thread.currentThread(), t -> new ArrayList<>())
-          .add(new Run(name(id), System.nanoTime(), new long[1]));
+          .add(new Run(name(id), System.nanoTime()));
     }
   }
 
@@ -84,7 +93,7 @@ public final class LeakCheckListener implements TestExecutionListener, LauncherS
     if (baseline != null && id.isTest()) {
       List<Run> ran = runs.get(Thread.currentThread());
       if (ran != null && !ran.isEmpty()) {
-        ran.get(ran.size() - 1).endNanos()[0] = System.nanoTime();
+        ran.get(ran.size() - 1).endNanos = System.nanoTime();
       }
     }
   }
@@ -100,8 +109,7 @@ public final class LeakCheckListener implements TestExecutionListener, LauncherS
         new Blame(null, Thread.currentThread(), false) {
           @Override
           String blameFor(Candidate c) {
-            // the record's age was read at the last look, moments ago
-            return c.info == null ? null : testAt(c.info, System.nanoTime());
+            return c.info == null ? null : testAt(c);
           }
         };
     List<Leak> leaks = b.find(blame);
@@ -121,21 +129,23 @@ public final class LeakCheckListener implements TestExecutionListener, LauncherS
     return id.getDisplayName();
   }
 
-  /** The test that ran on the entry's root thread when the entry was spawned, or null. */
-  private String testAt(TaskInfo info, long nowNanos) {
-    Thread root = info.rootThread();
+  /**
+   * The test that ran on the entry's root thread when the entry was spawned (or opened), or null.
+   */
+  private String testAt(Candidate c) {
+    Thread root = c.info.rootThread();
     List<Run> ran = root == null ? null : runs.get(root);
     if (ran == null) {
       return null;
     }
-    long born = nowNanos - info.age().toNanos();
+    String found = null;
     for (Run r : ran) {
-      long end = r.endNanos()[0];
-      if (born >= r.startNanos() && (end == 0 || born <= end)) {
-        return r.test();
+      long end = r.endNanos;
+      if (r.startNanos <= c.bornHi && (end == 0 || end >= c.bornLo)) {
+        found = r.test; // the spawn window is microseconds wide: the last run overlapping it
       }
     }
-    return null;
+    return found;
   }
 
   /** Fails the session if the suite check found leaks. */
