@@ -95,8 +95,8 @@ public final class Scope implements AutoCloseable {
   private final boolean failFast;
   private final CancelNode context;
   private final Task<?> openedBy; // the task whose thread opened this scope, or null
-  private final Thread
-      openedOn; // a root scope (openedBy null): the thread that opened it; else null
+  // A root scope (openedBy null): the thread that opened it, for the leak check's blame; else null.
+  private final Thread openedOn;
   private final long openNanos;
   private final StackTraceElement openSite;
 
