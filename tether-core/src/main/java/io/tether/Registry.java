@@ -36,6 +36,15 @@ final class Registry {
     return null;
   }
 
+  /** The thread that opened the outermost owner above {@code owner} (see TaskInfo.rootThread). */
+  static Thread rootThread(Object owner) {
+    return switch (owner) {
+      case Task<?> t -> t.scope.rootThread();
+      case Scope s -> s.rootThread();
+      default -> throw new AssertionError("not an owner: " + owner);
+    };
+  }
+
   /** {@code owner path + "/" + name}, or just {@code name} under no owner. */
   static String pathUnder(Object owner, String name) {
     return switch (owner) {

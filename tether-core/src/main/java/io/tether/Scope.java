@@ -95,6 +95,8 @@ public final class Scope implements AutoCloseable {
   private final boolean failFast;
   private final CancelNode context;
   private final Object owner; // the task or scope whose context this one was opened on, or null
+  // A root scope (no owner): the thread that opened it, for the leak check's blame; else null.
+  private final Thread openedOn;
   private final long openNanos;
   private final StackTraceElement openSite;
 
@@ -143,6 +145,7 @@ public final class Scope implements AutoCloseable {
     this.name = name;
     this.failFast = failFast;
     this.owner = Registry.owner((AbstractContext) parent);
+    this.openedOn = owner == null ? Thread.currentThread() : null;
     this.openNanos = System.nanoTime();
     this.openSite = SpawnSites.scopeSite();
     this.context = CancelNode.forScope((AbstractContext) parent, this);
@@ -677,6 +680,11 @@ public final class Scope implements AutoCloseable {
     return Registry.pathUnder(owner, name());
   }
 
+  /** The thread that opened the root scope of this one's owner chain. */
+  Thread rootThread() {
+    return owner == null ? openedOn : Registry.rootThread(owner);
+  }
+
   TaskInfo info(Registry.Snapshot at) {
     ScopeRole r = role;
     return new TaskInfo(
@@ -694,7 +702,8 @@ public final class Scope implements AutoCloseable {
         null,
         false,
         List.of(),
-        r == null ? List.of() : r.history());
+        r == null ? List.of() : r.history(),
+        rootThread());
   }
 
   /** {@code scope 'ingest'}: for messages. */

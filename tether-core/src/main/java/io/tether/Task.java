@@ -268,7 +268,8 @@ public final class Task<T> {
         t,
         straggler,
         withStack && t != null ? List.of(t.getStackTrace()) : List.of(),
-        List.of());
+        List.of(),
+        scope.rootThread());
   }
 
   boolean isEnded() {

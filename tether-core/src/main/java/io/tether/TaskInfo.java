@@ -33,6 +33,9 @@ import java.util.Objects;
  *     reports); else empty
  * @param history what happened to it before now, oldest first (a supervisor's restarts: when, which
  *     child, why); empty for most entries
+ * @param rootThread the thread that opened the outermost owner of this entry (a scope or ticker
+ *     opened outside any task): in a test, the thread that ran the test; null if not known. The
+ *     leak check blames a leaked task on the test that ran on this thread.
  */
 public record TaskInfo(
     long id,
@@ -49,7 +52,8 @@ public record TaskInfo(
     Thread thread,
     boolean straggler,
     List<StackTraceElement> stack,
-    List<String> history) {
+    List<String> history,
+    Thread rootThread) {
 
   /** What a registry entry is. */
   public enum Kind {

@@ -50,6 +50,7 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
   private final StopLink stopOnDone;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final Object owner; // task or scope, or null
+  private final Thread openedOn; // started outside any task or scope: the starting thread
   private final StackTraceElement startSite;
   private final long startNanos = System.nanoTime();
 
@@ -57,6 +58,7 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
     this.period = period;
     this.ticks = Channel.buffered("ticker-" + id, 1);
     this.owner = Registry.owner(ctx);
+    this.openedOn = owner == null ? Thread.currentThread() : null;
     this.startSite = SpawnSites.site();
     Registry.add(this);
     this.future = Timers.scheduleAtFixedRate(this::tick, nanos);
@@ -152,7 +154,8 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
         null,
         false,
         List.of(),
-        List.of());
+        List.of(),
+        owner == null ? openedOn : Registry.rootThread(owner));
   }
 
   /** {@code Ticker[ticker-12 every PT10S, ticking]}. */

@@ -36,6 +36,8 @@ class RegistryTest {
       awaitWaiting(ingest, "scope.join");
 
       List<TaskInfo> infos = under("app-reg");
+      // Every entry of the tree knows the thread that opened its root: this test's thread.
+      assertThat(infos).extracting(TaskInfo::rootThread).containsOnly(Thread.currentThread());
       assertThat(infos)
           .extracting(TaskInfo::path)
           .containsExactlyInAnyOrder(
