@@ -134,6 +134,9 @@ public final class Scope implements AutoCloseable {
   /** Threads waiting for {@code live == 0}. */
   private volatile Waits.Parked joiners;
 
+  /** Set when a {@link Service} or {@link Supervisor} runs on this scope: how it is shown. */
+  volatile ScopeRole role;
+
   private Scope(Context parent, String name, boolean failFast) {
     Objects.requireNonNull(parent, "ctx");
     this.id = Registry.nextId();
@@ -370,12 +373,19 @@ public final class Scope implements AutoCloseable {
     if (firstFailure && failFast) {
       context.cancel(failure);
     }
-    long after = (long) CTL.getAndAdd(this, -1L) - 1;
-    if ((after & LIVE) == 0) {
-      Waits.unparkAll(Waits.drain(this, JOINERS));
-      if ((after & CLOSED) != 0) {
+    long c;
+    do {
+      c = ctl;
+      if ((c & CLOSED) != 0 && (c & LIVE) == 1) {
+        // The last task of a closed scope: nothing can be spawned any more, so leave the registry
+        // before the count reaches zero. Once close() sees none live, nothing of it is listed.
         Registry.remove(this);
+        CTL.getAndAdd(this, -1L);
+        break;
       }
+    } while (!CTL.compareAndSet(this, c, c - 1));
+    if ((c & LIVE) == 1) {
+      Waits.unparkAll(Waits.drain(this, JOINERS));
     }
   }
 
@@ -640,12 +650,13 @@ public final class Scope implements AutoCloseable {
   }
 
   TaskInfo info(Registry.Snapshot at) {
+    ScopeRole r = role;
     return new TaskInfo(
         id,
         name(),
-        TaskInfo.Kind.SCOPE,
+        r == null ? TaskInfo.Kind.SCOPE : r.kind(),
         path(),
-        closedAt == null ? "OPEN" : "CLOSING",
+        r != null ? r.state() : closedAt == null ? "OPEN" : "CLOSING",
         openSite,
         openSite == null ? List.of() : List.of(openSite),
         null,
@@ -654,7 +665,8 @@ public final class Scope implements AutoCloseable {
         at.since(openNanos),
         null,
         false,
-        List.of());
+        List.of(),
+        r == null ? List.of() : r.history());
   }
 
   /** {@code scope 'ingest'}: for messages. */

@@ -267,7 +267,8 @@ public final class Task<T> {
         at.since(startNanos),
         t,
         straggler,
-        withStack && t != null ? List.of(t.getStackTrace()) : List.of());
+        withStack && t != null ? List.of(t.getStackTrace()) : List.of(),
+        List.of());
   }
 
   boolean isEnded() {

@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param straggler whether a bounded stop gave up waiting for it (it stays here until it ends)
  * @param stack the thread's stack when this record was made, where the record says so (stop
  *     reports); else empty
+ * @param history what happened to it before now, oldest first (a supervisor's restarts: when, which
+ *     child, why); empty for most entries
  */
 public record TaskInfo(
     long id,
@@ -46,7 +48,8 @@ public record TaskInfo(
     Duration age,
     Thread thread,
     boolean straggler,
-    List<StackTraceElement> stack) {
+    List<StackTraceElement> stack,
+    List<String> history) {
 
   /** What a registry entry is. */
   public enum Kind {
@@ -55,7 +58,11 @@ public record TaskInfo(
     /** A body running on its own virtual thread. */
     TASK,
     /** A {@link Ticker} not yet stopped. */
-    TICKER
+    TICKER,
+    /** A {@link Service}: owns the one task that runs its body. */
+    SERVICE,
+    /** A {@link Supervisor}: owns its children's tasks and restarts them. */
+    SUPERVISOR
   }
 
   /** Checks the arguments and copies the lists. */
@@ -67,6 +74,7 @@ public record TaskInfo(
     Objects.requireNonNull(age, "age");
     spawnStack = List.copyOf(spawnStack);
     stack = List.copyOf(stack);
+    history = List.copyOf(history);
   }
 
   /**
@@ -101,7 +109,7 @@ public record TaskInfo(
     return sb.toString();
   }
 
-  private static String human(Duration d) {
+  static String human(Duration d) {
     long ms = Math.max(0, d.toMillis());
     if (ms < 1000) {
       return ms + "ms";

@@ -19,4 +19,17 @@ public final class Tasks {
   public static List<TaskInfo> snapshot() {
     return Registry.snapshot();
   }
+
+  /**
+   * Prints every live scope, task, ticker, service and supervisor in {@code format}: a text for
+   * people ({@link DumpFormat#GROUPED}, {@link DumpFormat#FULL}, {@link DumpFormat#TREE}) or JSON
+   * for tools. Reads one {@link #snapshot()}; live stacks are read per task after it, so a stack
+   * may be a little younger than its record.
+   *
+   * @throws NullPointerException if {@code format} is null
+   */
+  public static String dump(DumpFormat format) {
+    java.util.Objects.requireNonNull(format, "format");
+    return Dumps.format(Registry.snapshot(), format, java.time.Instant.now());
+  }
 }

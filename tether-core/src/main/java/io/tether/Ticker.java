@@ -151,6 +151,7 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
         at.since(startNanos),
         null,
         false,
+        List.of(),
         List.of());
   }
 
