@@ -567,14 +567,48 @@ public final class Channel<T> implements Iterable<T> {
     return v;
   }
 
+  /**
+   * How long an unbuffered send or receive spins before parking, adapted to what spinning has been
+   * worth on this channel: back to the full {@link Parker#RENDEZVOUS_SPINS} after a spin that
+   * caught the partner, halved after one that did not. Spinning only pays while the partner runs on
+   * another carrier; when both share one carrier (or the other carrier is busy), every spin fails
+   * and only delays the partner, so the budget falls to zero; every {@link #SPIN_PROBE}th wait then
+   * spins in full once, to notice when spinning pays again. Read and written without the lock by
+   * both sides: a racy hint, never part of correctness.
+   */
+  private int spinBudget = Parker.RENDEZVOUS_SPINS;
+
+  private int spinProbe;
+
+  private static final int SPIN_PROBE = 8;
+
+  /** Spins for the partner of a rendezvous, as {@link #spinBudget} says; whether it answered. */
+  private boolean spinForPartner(ChanWaiter me) {
+    int spins = spinBudget;
+    if (spins < Parker.RENDEZVOUS_SPINS && ++spinProbe % SPIN_PROBE == 0) {
+      spins = Parker.RENDEZVOUS_SPINS;
+    }
+    if (spins == 0) {
+      return false;
+    }
+    boolean answered = me.spin(spins);
+    int next = answered ? Parker.RENDEZVOUS_SPINS : 0;
+    if (next != spinBudget) {
+      spinBudget = next;
+    }
+    return answered;
+  }
+
   /** Parks a plain operation; on interrupt or cancellation unregisters and throws. */
   private void block(ChanWaiter me, Context ctx, String reason) throws InterruptedException {
-    Waits.Wait wait = Waits.begin(reason, this, ctx);
     AbstractContext.ParkerLink onCancel =
         ctx == null ? null : ((AbstractContext) ctx).wakeWhenDone(me, Parker.ABANDONED);
     try {
-      int spins = capacity == 0 ? Parker.RENDEZVOUS_SPINS : 0;
-      if (me.awaitDone(false, 0, wait, spins) != Parker.ABANDONED) {
+      // A rendezvous partner usually answers within a park's cost: spin first, and make the wait
+      // record (shown in dumps, and the park blocker) only if this thread is going to park.
+      boolean answered = capacity == 0 && spinForPartner(me);
+      Waits.Wait wait = answered ? null : Waits.begin(reason, this, ctx);
+      if (me.awaitDone(false, 0, wait) != Parker.ABANDONED) {
         if (me.closed && me.item != null) {
           throw closedForSend();
         }
