@@ -51,6 +51,7 @@ SCENARIOS = [
             ("ScopeSpawnBenchJox.single_joxSupervised", None, "jox structured 0.5.0 supervised", False),
             ("ScopeSpawnBench.single_tetherSitesCaller", None, "Tether Scope (spawn sites: caller)", True),
             ("ScopeSpawnBench.single_tetherSitesOff", None, "Tether Scope (spawn sites: off)", True),
+            ("ScopeSpawnBench.single_tetherSitesFull", None, "Tether Scope (spawn sites: full)", True),
         ],
         "targets": [],
         "go": ("SpawnSingle", "one goroutine + WaitGroup"),
@@ -113,7 +114,7 @@ SCENARIOS = [
             ("ChannelSpscBench.spsc_tether", {"capacity": "16"}, "Tether Channel.buffered(16)", True),
         ],
         "targets": [
-            ("Tether Channel.buffered(16)", "ArrayBlockingQueue", 1.0, "buffered >= ArrayBlockingQueue"),
+            ("Tether Channel.buffered(16)", "ArrayBlockingQueue", 1.0, "buffered SPSC, cap 16 >= ArrayBlockingQueue"),
         ],
         "go": ("Spsc16", "chan, cap 16"),
     },
@@ -129,7 +130,7 @@ SCENARIOS = [
             ("ChannelSpscBench.spsc_tether", {"capacity": "1024"}, "Tether Channel.buffered(1024)", True),
         ],
         "targets": [
-            ("Tether Channel.buffered(1024)", "ArrayBlockingQueue", 1.0, "buffered >= ArrayBlockingQueue"),
+            ("Tether Channel.buffered(1024)", "ArrayBlockingQueue", 1.0, "buffered SPSC, cap 1024 >= ArrayBlockingQueue"),
         ],
         "go": ("Spsc1024", "chan, cap 1024"),
     },
@@ -144,7 +145,7 @@ SCENARIOS = [
             ("ChannelMpmcBench.mpmc4x4_tether", None, "Tether Channel.buffered(64)", True),
         ],
         "targets": [
-            ("Tether Channel.buffered(64)", "ArrayBlockingQueue", 1.0, "MPMC >= ArrayBlockingQueue"),
+            ("Tether Channel.buffered(64)", "ArrayBlockingQueue", 1.0, "MPMC 4x4, cap 64 >= ArrayBlockingQueue"),
         ],
         "go": ("Mpmc4x4", "chan, cap 64"),
     },
