@@ -4,5 +4,8 @@
  * <p>Only {@code io.tether} is exported; everything else in this module is internal.
  */
 module io.tether {
+  // sun.misc.Signal, for Shutdown: the JDK's only way to handle SIGINT/SIGTERM without exiting.
+  requires jdk.unsupported;
+
   exports io.tether;
 }

@@ -23,16 +23,27 @@ final class Registry {
   private Registry() {}
 
   /**
-   * The task that owns {@code ctx}: the task whose own context is {@code ctx} or its nearest
-   * ancestor. Scopes and tickers opened on a task's context are shown under that task.
+   * What owns something opened on {@code ctx}: the nearest task or scope whose context is {@code
+   * ctx} or an ancestor of it (so a service started on a supervisor's context shows under the
+   * supervisor), or null at the root.
    */
-  static Task<?> ownerTask(AbstractContext ctx) {
+  static Object owner(AbstractContext ctx) {
     for (AbstractContext c = ctx; c != null; c = c.parent) {
-      if (c instanceof CancelNode n && n.owner() instanceof Task<?> t) {
-        return t;
+      if (c instanceof CancelNode n && (n.owner() instanceof Task || n.owner() instanceof Scope)) {
+        return n.owner();
       }
     }
     return null;
+  }
+
+  /** {@code owner path + "/" + name}, or just {@code name} under no owner. */
+  static String pathUnder(Object owner, String name) {
+    return switch (owner) {
+      case null -> name;
+      case Task<?> t -> t.path() + "/" + name;
+      case Scope s -> s.path() + "/" + name;
+      default -> throw new AssertionError("not an owner: " + owner);
+    };
   }
 
   private static final AtomicLong IDS = new AtomicLong();

@@ -92,7 +92,7 @@ public final class Scope implements AutoCloseable {
   private final String name; // null: "scope-<id>" on demand
   private final boolean failFast;
   private final CancelNode context;
-  private final Task<?> openedBy; // the task whose thread opened this scope, or null
+  private final Object owner; // the task or scope whose context this one was opened on, or null
   private final long openNanos;
   private final StackTraceElement openSite;
 
@@ -140,7 +140,7 @@ public final class Scope implements AutoCloseable {
     this.id = Registry.nextId();
     this.name = name;
     this.failFast = failFast;
-    this.openedBy = Registry.ownerTask((AbstractContext) parent);
+    this.owner = Registry.owner((AbstractContext) parent);
     this.openNanos = System.nanoTime();
     this.openSite = SpawnSites.scopeSite();
     this.context = CancelNode.forScope((AbstractContext) parent, this);
@@ -321,9 +321,22 @@ public final class Scope implements AutoCloseable {
    * {@code siteKey} is the object the user passed, whose class keys the spawn-site cache.
    */
   private <T> Task<T> start(String taskName, Object body, Object siteKey) {
+    return startAt(taskName, body, SpawnSites.capture(siteKey));
+  }
+
+  /**
+   * Spawns {@code work} with a spawn site found earlier: for components (services, supervisors)
+   * whose user's call site is not on the spawning thread's stack.
+   */
+  Task<Void> goAt(String name, VoidWork work, Object site) {
+    acquireSlot();
+    return startAt(name, work, site);
+  }
+
+  private <T> Task<T> startAt(String taskName, Object body, Object site) {
     Task<T> task;
     try {
-      task = new Task<>(Registry.nextId(), taskName, this, body, SpawnSites.capture(siteKey));
+      task = new Task<>(Registry.nextId(), taskName, this, body, site);
     } catch (RuntimeException | Error e) {
       releaseSlot();
       throw e;
@@ -569,6 +582,15 @@ public final class Scope implements AutoCloseable {
   /** The start of close() and stop(): no more spawns, then cancel whatever runs. */
   private void beginClose(String what) {
     refuseFromOwnTask(what);
+    seal();
+    context.cancel();
+  }
+
+  /**
+   * Closes the scope to spawns without cancelling or waiting: it leaves the registry when its last
+   * task ends. For a component whose one task is ending by itself (a service body that returned).
+   */
+  void seal() {
     if (closedAt == null) {
       Object site = SpawnSites.scopeSite();
       CLOSED_AT.compareAndSet(this, null, site != null ? site : Thread.currentThread());
@@ -579,7 +601,6 @@ public final class Scope implements AutoCloseable {
     if ((before & CLOSED) == 0 && (before & LIVE) == 0) {
       Registry.remove(this);
     }
-    context.cancel();
   }
 
   private void requireOpen(String what) {
@@ -626,6 +647,11 @@ public final class Scope implements AutoCloseable {
 
   // ---- registry ----
 
+  /** The task or scope this one was opened under, or null. */
+  Object owner() {
+    return owner;
+  }
+
   CancelNode contextNode() {
     return context;
   }
@@ -642,9 +668,11 @@ public final class Scope implements AutoCloseable {
     return (int) (ctl & LIVE);
   }
 
-  /** {@code app/ingest}: the opening task's path, then this scope's name. */
+  /**
+   * {@code app/ingest}: the owner's path (the task or scope it was opened under), then the name.
+   */
   String path() {
-    return openedBy == null ? name() : openedBy.path() + "/" + name();
+    return Registry.pathUnder(owner, name());
   }
 
   TaskInfo info(Registry.Snapshot at) {

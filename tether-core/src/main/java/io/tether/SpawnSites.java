@@ -120,6 +120,9 @@ final class SpawnSites {
         || host == Task.class
         || host == Channel.class
         || host == Ticker.class
+        || host == Service.class
+        || host == Supervisor.class
+        || host == Shutdown.class
         || host == ClassValue.class;
   }
 }

@@ -49,14 +49,14 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
   private final ScheduledFuture<?> future;
   private final StopLink stopOnDone;
   private final AtomicBoolean stopped = new AtomicBoolean();
-  private final Task<?> owner;
+  private final Object owner; // task or scope, or null
   private final StackTraceElement startSite;
   private final long startNanos = System.nanoTime();
 
   private Ticker(AbstractContext ctx, Duration period, long nanos) {
     this.period = period;
     this.ticks = Channel.buffered("ticker-" + id, 1);
-    this.owner = Registry.ownerTask(ctx);
+    this.owner = Registry.owner(ctx);
     this.startSite = SpawnSites.site();
     Registry.add(this);
     this.future = Timers.scheduleAtFixedRate(this::tick, nanos);
@@ -141,7 +141,7 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
         id,
         name,
         TaskInfo.Kind.TICKER,
-        owner == null ? name : owner.path() + "/" + name,
+        Registry.pathUnder(owner, name),
         stopped.get() ? "STOPPED" : "TICKING every " + period,
         startSite,
         startSite == null ? List.of() : List.of(startSite),

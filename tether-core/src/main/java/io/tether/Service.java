@@ -1,0 +1,510 @@
+package io.tether;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * A long-running owned component: one body on its own task, with a state, a bounded stop and a
+ * failure that always reaches someone. Go's "owning struct" (a worker with its {@code Close}),
+ * Guava's {@code Service}, an OTP {@code gen_server} without the mailbox.
+ *
+ * <h2>Example</h2>
+ *
+ * <pre>{@code
+ * try (Service heartbeat = Service.start(ctx, "heartbeat", c -> {
+ *   try (Ticker t = Ticker.start(c, Duration.ofSeconds(1))) {
+ *     for (Instant tick : t) {
+ *       beat(tick);
+ *     }
+ *   }
+ * })) {
+ *   ...                                  // the service runs while the block runs
+ * }                                      // close(): cancel, wait (bounded), report
+ * }</pre>
+ *
+ * <h2>States</h2>
+ *
+ * <pre>
+ * STARTING --(body begins; or Service.ready(c) with startAndAwaitReady)--> RUNNING
+ * STARTING, RUNNING --(stop(), close(), or the owner's context cancelled)--> STOPPING
+ * any of those --(body returns, or throws after its context was cancelled)--> TERMINATED
+ * any of those --(body throws while its context is live)--> FAILED
+ * </pre>
+ *
+ * States only move forward ({@link State} is ordered). A body that ends by itself, without a stop,
+ * goes straight to TERMINATED or FAILED. The service's context is a child of the one it was started
+ * on: cancelling that one stops the service too.
+ *
+ * <h2>Failure</h2>
+ *
+ * A body's exception is the service's {@link #failure()}; reading it there, or getting it from
+ * {@link #stop(Duration)}'s report, counts as seeing it. {@link #close()} throws a failure nobody
+ * has seen (law L4). A listener's exception is never lost either: it is added to the failures the
+ * next {@code stop} reports and {@code close} throws.
+ *
+ * <h2>Listeners</h2>
+ *
+ * {@link #addListener(Listener)} hears every later transition, on the thread that made it (the
+ * service's own thread for RUNNING and the end states, the stopping thread for STOPPING), never
+ * under a lock. Keep listeners short: the service's end waits for them.
+ *
+ * <h2>Bad input</h2>
+ *
+ * {@code null} arguments throw {@link NullPointerException} naming them; negative durations throw
+ * {@link IllegalArgumentException}; {@code stop}/{@code close}/{@code await} from the service's own
+ * body throw {@link IllegalStateException} (they would wait for themselves).
+ */
+public final class Service implements AutoCloseable {
+
+  /** The bound {@link #close()} puts on its stop. */
+  public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Where a service is in its life; ordered: a service only moves to later states. */
+  public enum State {
+    /** Started; the body has not begun, or has not yet signalled {@link Service#ready}. */
+    STARTING,
+    /** The body runs (and, if asked for, has signalled ready). */
+    RUNNING,
+    /** Asked to stop: its context is cancelled; the body has not ended yet. */
+    STOPPING,
+    /** The body ended: it returned, or threw after being cancelled. */
+    TERMINATED,
+    /** The body threw while nobody had asked it to stop: see {@link Service#failure()}. */
+    FAILED;
+
+    /** Whether the body has ended. */
+    public boolean isTerminal() {
+      return this == TERMINATED || this == FAILED;
+    }
+  }
+
+  /** Hears a service's state transitions. */
+  @FunctionalInterface
+  public interface Listener {
+    /**
+     * Called once per transition, after it happened. An exception thrown here is kept and reported
+     * by the service's next stop (and close), never swallowed.
+     */
+    void stateChanged(Service service, State from, State to) throws Exception;
+  }
+
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(Service.class, "state", State.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final String name;
+  private final Scope scope;
+  private final Task<Void> task;
+  private volatile State state = State.STARTING;
+  private final WaitGroup readyOrEnded = new WaitGroup();
+  private final WaitGroup ended = new WaitGroup();
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final List<Throwable> listenerFailures = new CopyOnWriteArrayList<>();
+
+  private Service(
+      Context ctx,
+      String name,
+      VoidWork body,
+      boolean signalsReady,
+      Function<Service, ScopeRole> role,
+      Listener first,
+      Object site) {
+    this.name = name;
+    readyOrEnded.add(1);
+    ended.add(1);
+    if (first != null) {
+      listeners.add(first); // before the body can run: hears every transition
+    }
+    this.scope = Scope.supervised(ctx, name);
+    scope.role = role == null ? new Role() : role.apply(this);
+    // The body's task shows where the user started the service, not this line.
+    this.task =
+        scope.goAt(
+            "run",
+            c -> runBody(c, body, signalsReady),
+            site != null ? site : SpawnSites.capture(body));
+  }
+
+  /**
+   * For components built on a service (a supervisor, its children): {@code role} says how it shows
+   * in the registry (null: as a service); {@code first} hears every transition (or null); {@code
+   * site} is the spawn site to show (null: the caller's).
+   */
+  static Service startOwned(
+      Context ctx,
+      String name,
+      VoidWork body,
+      boolean signalsReady,
+      Function<Service, ScopeRole> role,
+      Listener first,
+      Object site) {
+    return new Service(ctx, name, body, signalsReady, role, first, site);
+  }
+
+  /** Waits until the body has begun (or signalled ready) or ended, or {@code ctx} is done. */
+  void awaitStarted(Context ctx) throws InterruptedException {
+    readyOrEnded.await(ctx);
+  }
+
+  /** The context of the service's scope: what its body's task and sub-components hang under. */
+  Context scopeContext() {
+    return scope.context();
+  }
+
+  /**
+   * Starts {@code body} as a service named {@code name}, owned by the caller (close it). The state
+   * is RUNNING as soon as the body begins; returns at once.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  public static Service start(Context ctx, String name, VoidWork body) {
+    return new Service(
+        ctx, checkName(name), Objects.requireNonNull(body, "body"), false, null, null, null);
+  }
+
+  /**
+   * Starts {@code body} and waits until it calls {@link #ready(Context)} (OTP's {@code start_link},
+   * Guava's {@code awaitRunning}): when this returns, the service is RUNNING. If the body ends
+   * first, or the time runs out, or the caller is interrupted, the service is stopped (within
+   * {@code readyTimeout} again) and this throws.
+   *
+   * @throws TaskFailedException if the body failed before it was ready (its exception is the cause)
+   * @throws IllegalStateException if the body returned, or was cancelled, before it was ready
+   * @throws TimeoutException if it was not ready within {@code readyTimeout}
+   * @throws InterruptedException if interrupted while waiting
+   * @throws IllegalArgumentException if {@code readyTimeout} is negative
+   */
+  public static Service startAndAwaitReady(
+      Context ctx, String name, Duration readyTimeout, VoidWork body)
+      throws InterruptedException, TimeoutException {
+    checkTimeout(readyTimeout, "startAndAwaitReady");
+    Service s =
+        new Service(
+            ctx, checkName(name), Objects.requireNonNull(body, "body"), true, null, null, null);
+    boolean inTime;
+    try {
+      inTime = s.readyOrEnded.await(readyTimeout);
+    } catch (InterruptedException e) {
+      s.stop(readyTimeout);
+      throw e;
+    }
+    if (s.wasReady) {
+      return s;
+    }
+    if (!inTime) {
+      StopReport r = s.stop(readyTimeout);
+      throw new TimeoutException(
+          s.describe() + " did not signal Service.ready(ctx) within " + readyTimeout + "; " + r);
+    }
+    s.ended.await(); // it has ended: the wait is for the last step of its end
+    Throwable f = s.failure(); // seen here, so the close below does not throw it again
+    s.scope.close();
+    if (f != null) {
+      throw new TaskFailedException(s.describe() + " failed before it was ready: " + f, f);
+    }
+    throw new IllegalStateException(
+        s.describe() + " ended (" + s.state + ") before it signalled Service.ready(ctx)");
+  }
+
+  /**
+   * Signals, from a service body started with {@link #startAndAwaitReady}, that it is ready: the
+   * service becomes RUNNING and the starter returns. {@code ctx} is the body's context or one
+   * derived from it (also inside tasks the body spawned). Idempotent; a no-op for a service started
+   * with {@link #start}, which is RUNNING from the beginning.
+   *
+   * @throws IllegalStateException if {@code ctx} does not belong to a service body
+   */
+  public static void ready(Context ctx) {
+    Objects.requireNonNull(ctx, "ctx");
+    Service s = of(Registry.owner((AbstractContext) ctx));
+    if (s == null) {
+      throw new IllegalStateException(
+          "Service.ready("
+              + ctx
+              + "): this context is not inside a service body; call it with the"
+              + " context the body was given");
+    }
+    s.becomeReady();
+  }
+
+  private static Service of(Object owner) {
+    while (owner != null) {
+      Scope sc =
+          switch (owner) {
+            case Task<?> t -> t.scope;
+            case Scope s -> s;
+            default -> throw new AssertionError(owner);
+          };
+      if (sc.role instanceof Role r) {
+        return r.service();
+      }
+      if (sc.role instanceof Supervisor.Role) {
+        return null; // a supervisor's control loop is not a service body
+      }
+      owner = sc.owner();
+    }
+    return null;
+  }
+
+  // ---- the body ----
+
+  private volatile boolean wasReady;
+  private volatile Throwable failure;
+  private volatile boolean failureSeen;
+
+  /**
+   * The body's task. The service, not the scope, keeps the body's failure: whether it FAILED is
+   * decided here, once, as it ends, so a stop that arrives while the end is being recorded cannot
+   * turn a failure into a cancellation.
+   */
+  private void runBody(Context c, VoidWork body, boolean signalsReady) {
+    if (!signalsReady) {
+      becomeReady();
+    }
+    Throwable thrown = null;
+    try {
+      body.run(c);
+    } catch (Exception | Error e) {
+      thrown = e;
+    }
+    boolean failed = thrown != null && !c.isDone();
+    if (failed) {
+      failure = thrown; // before the state: a listener told of FAILED can read it
+    }
+    scope.seal(); // nothing else runs here: the scope leaves the registry as this task ends
+    moveTo(failed ? State.FAILED : State.TERMINATED);
+    ended.done();
+  }
+
+  private void becomeReady() {
+    if (STATE.compareAndSet(this, State.STARTING, State.RUNNING)) {
+      wasReady = true;
+      readyOrEnded.done();
+      fire(State.STARTING, State.RUNNING);
+    }
+  }
+
+  /** Moves forward to {@code to} unless already there or past it; tells the listeners. */
+  private boolean moveTo(State to) {
+    State from;
+    do {
+      from = state;
+      if (from.compareTo(to) >= 0 || from.isTerminal()) {
+        return false;
+      }
+    } while (!STATE.compareAndSet(this, from, to));
+    if (from == State.STARTING) {
+      readyOrEnded.done();
+    }
+    fire(from, to);
+    return true;
+  }
+
+  private void fire(State from, State to) {
+    for (Listener l : listeners) {
+      try {
+        l.stateChanged(this, from, to);
+      } catch (Exception | Error e) {
+        listenerFailures.add(
+            new IllegalStateException(
+                describe() + ": listener " + l + " threw on " + from + " -> " + to, e));
+      }
+    }
+  }
+
+  // ---- the handle ----
+
+  /** The name given at start. */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * The state now. While the owner's context is being cancelled and the body has not ended, this
+   * reads STOPPING.
+   */
+  public State state() {
+    State s = state;
+    if (!s.isTerminal() && s != State.STOPPING && scope.context().isDone()) {
+      return State.STOPPING;
+    }
+    return s;
+  }
+
+  /** The service's context: cancelled when it is stopped (or its owner's is). */
+  public Context context() {
+    return task.context();
+  }
+
+  /**
+   * The body's exception if the service FAILED, else null. Reading it counts as seeing it: {@link
+   * #close()} does not throw it afterwards.
+   */
+  public Throwable failure() {
+    if (state != State.FAILED) {
+      return null;
+    }
+    failureSeen = true;
+    return failure;
+  }
+
+  /**
+   * Hears every later transition (see the class comment). A listener added after the end hears
+   * nothing.
+   */
+  public void addListener(Listener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Waits for the body to end; returns TERMINATED or FAILED.
+   *
+   * @throws InterruptedException if interrupted while waiting (the service goes on)
+   * @throws IllegalStateException if called from the service's own body
+   */
+  public State await() throws InterruptedException {
+    refuseFromOwnBody("await()");
+    ended.await();
+    return state;
+  }
+
+  /** Waits at most {@code timeout} for the body to end; returns whether it has. */
+  public boolean await(Duration timeout) throws InterruptedException {
+    checkTimeout(timeout, "await");
+    refuseFromOwnBody("await(Duration)");
+    return ended.await(timeout);
+  }
+
+  /**
+   * Stops the service: cancels its context (interrupting its thread), waits at most {@code timeout}
+   * for the body to end, and reports. The report names the body's task as a straggler, with its
+   * stack, if it did not end in time, and carries the body's failure (if nobody had seen it) and
+   * any listener's exception. Calling it again reports what is left.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   * @throws IllegalStateException if called from the service's own body
+   */
+  public StopReport stop(Duration timeout) {
+    checkTimeout(timeout, "stop");
+    refuseFromOwnBody("stop(Duration)");
+    moveTo(State.STOPPING);
+    StopReport r = scope.stop(timeout);
+    List<Throwable> more = new ArrayList<>(2);
+    if (state == State.FAILED && !failureSeen) {
+      failureSeen = true;
+      more.add(failure);
+    }
+    more.addAll(drainListenerFailures());
+    if (more.isEmpty()) {
+      return r;
+    }
+    more.addAll(0, r.failures());
+    return new StopReport(r.stragglers(), more, r.elapsed());
+  }
+
+  /**
+   * Stops with {@link #DEFAULT_STOP_TIMEOUT}. Idempotent.
+   *
+   * @throws TaskFailedException if the body failed and nobody had seen it, or a listener threw
+   * @throws IllegalStateException if the body is still running after the bound (its stack is in the
+   *     message; it stays in the registry as a straggler), or if called from the body itself
+   */
+  @Override
+  public void close() {
+    throwIfNotClean(describe(), stop(DEFAULT_STOP_TIMEOUT));
+  }
+
+  /** What close() does with a stop's report: stragglers, then failures, are thrown. */
+  static void throwIfNotClean(String what, StopReport r) {
+    if (!r.stragglers().isEmpty()) {
+      throw new IllegalStateException(what + " did not stop: " + r);
+    }
+    if (!r.failures().isEmpty()) {
+      Throwable first = r.failures().get(0);
+      TaskFailedException e = new TaskFailedException(what + " failed: " + first, first);
+      r.failures().stream().skip(1).forEach(e::addSuppressed);
+      throw e;
+    }
+  }
+
+  private List<Throwable> drainListenerFailures() {
+    List<Throwable> out = new ArrayList<>();
+    for (Throwable t : listenerFailures) {
+      if (listenerFailures.remove(t)) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  private void refuseFromOwnBody(String what) {
+    if (Thread.currentThread() == task.thread) {
+      throw new IllegalStateException(
+          describe()
+              + ": "
+              + what
+              + " called from its own body would wait for itself; return from the body (or"
+              + " cancel its context) instead");
+    }
+  }
+
+  Task<Void> bodyTask() {
+    return task;
+  }
+
+  String describe() {
+    return "service '" + name + "'";
+  }
+
+  /** {@code Service[heartbeat, RUNNING]}. */
+  @Override
+  public String toString() {
+    return "Service[" + scope.path() + ", " + state() + "]";
+  }
+
+  static String checkName(String name) {
+    return Objects.requireNonNull(name, "name");
+  }
+
+  static void checkTimeout(Duration timeout, String what) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException(what + "(" + timeout + "): negative timeout");
+    }
+  }
+
+  /** How the service's scope shows in the registry. */
+  private final class Role implements ScopeRole {
+    Service service() {
+      return Service.this;
+    }
+
+    @Override
+    public TaskInfo.Kind kind() {
+      return TaskInfo.Kind.SERVICE;
+    }
+
+    @Override
+    public String state() {
+      return Service.this.state().name();
+    }
+
+    @Override
+    public List<String> history() {
+      return List.of();
+    }
+  }
+}

@@ -1,0 +1,316 @@
+package io.tether;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * A graceful, signal-driven process exit: the {@code main} of a service built on Tether.
+ *
+ * <pre>{@code
+ * public static void main(String[] args) {
+ *   System.exit(Shutdown.run(Duration.ofSeconds(10), ctx -> {
+ *     try (Service http = Service.start(ctx, "http", c -> serve(c, 8080))) {
+ *       ctx.await();                       // until SIGINT or SIGTERM
+ *     }
+ *   }));
+ * }
+ * }</pre>
+ *
+ * <h2>What happens</h2>
+ *
+ * <ol>
+ *   <li>{@code main} runs as the task {@code main/main}, with a root context.
+ *   <li>SIGINT or SIGTERM cancels that context (as does {@code main} returning or failing). The
+ *       signal is handled while {@code main} runs, not in a shutdown hook: the JVM is not exiting
+ *       while tasks drain. SIGQUIT is left alone, so {@code kill -QUIT} still prints the JVM's
+ *       thread dump.
+ *   <li>Every task in the registry then gets at most {@code grace} to end: first {@code main}'s own
+ *       tree, then anything else still live.
+ *   <li>Clean: one line on stderr (how many tasks stopped, how long it took) and exit code 0.
+ *       Otherwise a report on stderr naming each straggler with its owner path, spawn site and
+ *       stack, and a non-zero code.
+ *   <li>A second signal while draining prints the same report at once and halts the JVM.
+ * </ol>
+ *
+ * <h2>Exit codes</h2>
+ *
+ * {@link #OK} 0: clean; {@link #FAILED} 1: {@code main} failed (its exception is printed); {@link
+ * #STRAGGLERS} 2: tasks outlived the grace period (also when {@code main} failed); {@code 128 +
+ * signal} (130 for SIGINT, 143 for SIGTERM): forced by a second signal.
+ */
+public final class Shutdown {
+  private Shutdown() {}
+
+  /** Everything stopped in time and {@code main} did not fail. */
+  public static final int OK = 0;
+
+  /** {@code main} threw while its context was live. */
+  public static final int FAILED = 1;
+
+  /** Some task was still running when the grace period ended. */
+  public static final int STRAGGLERS = 2;
+
+  private static final AtomicReference<Run> CURRENT = new AtomicReference<>();
+
+  /**
+   * Runs {@code main} under signal handling and returns the exit code to pass to {@link
+   * System#exit}. See the class comment.
+   *
+   * @throws IllegalArgumentException if {@code grace} is negative
+   * @throws IllegalStateException if another {@code Shutdown.run} is in progress (signals are
+   *     process-wide)
+   */
+  public static int run(Duration grace, VoidWork main) {
+    Service.checkTimeout(grace, "Shutdown.run");
+    Objects.requireNonNull(main, "main");
+    return run(grace, main, System.err, true);
+  }
+
+  /** For tests: where the report goes, and whether to install the signal handlers. */
+  static int run(Duration grace, VoidWork main, PrintStream err, boolean handleSignals) {
+    Run run = new Run(grace, err);
+    if (!CURRENT.compareAndSet(null, run)) {
+      throw new IllegalStateException(
+          "Shutdown.run is already running ("
+              + CURRENT.get()
+              + "): signals are process-wide, so only one may run at a time");
+    }
+    try {
+      if (handleSignals) {
+        run.install();
+      }
+      return run.execute(main);
+    } finally {
+      run.uninstall();
+      CURRENT.set(null);
+    }
+  }
+
+  /** Acts as if {@code signal} had arrived (for tests); false if no run is in progress. */
+  static boolean simulate(String signal) {
+    Run r = CURRENT.get();
+    if (r == null) {
+      return false;
+    }
+    r.onSignal(signal, 0);
+    return true;
+  }
+
+  private static final class Run {
+    private final Duration grace;
+    private final PrintStream err;
+    private final CancellableContext root = Context.background().withCancel();
+    private final AtomicInteger signals = new AtomicInteger();
+    private final List<Signal> installed = new ArrayList<>();
+    private final List<SignalHandler> previous = new ArrayList<>();
+    private volatile String reason;
+    private volatile long stopNanos;
+    private volatile int liveAtStop;
+    private volatile Throwable mainFailure;
+
+    Run(Duration grace, PrintStream err) {
+      this.grace = grace;
+      this.err = err;
+    }
+
+    void install() {
+      for (String name : List.of("INT", "TERM")) {
+        Signal s = new Signal(name);
+        SignalHandler old =
+            Signal.handle(s, sig -> onSignal("SIG" + sig.getName(), sig.getNumber()));
+        installed.add(s);
+        previous.add(old);
+        if (old == SignalHandler.SIG_IGN) {
+          // The JVM keeps a signal ignored if it was ignored at launch (a shell starting a
+          // background job ignores SIGINT): say so rather than leave a Ctrl-C that does nothing.
+          err.println(
+              "tether: SIG"
+                  + name
+                  + " was ignored when this JVM started (a background job?), so it will not stop"
+                  + " it; use "
+                  + (name.equals("INT") ? "SIGTERM (kill " : "SIGINT (kill -INT ")
+                  + ProcessHandle.current().pid()
+                  + ")");
+        }
+      }
+    }
+
+    void uninstall() {
+      for (int i = 0; i < installed.size(); i++) {
+        Signal.handle(installed.get(i), previous.get(i));
+      }
+    }
+
+    /** Runs on the JVM's signal-dispatch thread: never blocks for long. */
+    void onSignal(String name, int number) {
+      if (signals.getAndIncrement() == 0) {
+        beginStop(name);
+        return;
+      }
+      err.println(
+          "tether: "
+              + name
+              + " again while stopping ("
+              + reason
+              + "): exiting now without waiting"
+              + " further");
+      printStragglers(liveTasks(), "still running");
+      err.flush();
+      Runtime.getRuntime().halt(128 + number);
+    }
+
+    private synchronized void beginStop(String why) {
+      if (reason == null) {
+        reason = why;
+        stopNanos = System.nanoTime();
+        liveAtStop = liveTasks().size();
+        root.cancel(new CancellationException("shutdown: " + why));
+      }
+    }
+
+    int execute(VoidWork main) {
+      long start = System.nanoTime();
+      StopReport report;
+      // Not closed by try-with-resources: after a stop that found stragglers, close() would wait
+      // for them forever; stop() has closed it already.
+      Scope app = Scope.supervised(root, "main");
+      try {
+        app.goAt(
+            "main",
+            c -> {
+              try {
+                main.run(c);
+              } catch (Exception | Error e) {
+                if (!c.isDone()) {
+                  mainFailure = e; // decided before the stop below cancels everything
+                }
+                throw e;
+              } finally {
+                beginStop("main returned");
+              }
+            },
+            SpawnSites.capture(main));
+        boolean interrupted = false;
+        while (!root.isDone()) {
+          try {
+            root.await();
+          } catch (InterruptedException e) {
+            interrupted = true; // the thread running us was interrupted: stop, as for a signal
+            beginStop("interrupted");
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+        Thread.interrupted(); // the stop below waits in full; the status is restored after
+        report = app.stop(grace);
+        List<TaskInfo> stragglers = new ArrayList<>(report.stragglers());
+        // Tasks outside main's tree (owned by someone who never closed) get the rest of the grace.
+        long deadline = stopNanos + AbstractContext.saturatedNanos(grace);
+        List<TaskInfo> others = liveTasks();
+        while (!others.isEmpty() && System.nanoTime() - deadline < 0) {
+          Thread.sleep(Math.min(10, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+          others = liveTasks();
+        }
+        for (TaskInfo o : others) {
+          if (stragglers.stream().noneMatch(s -> s.id() == o.id())) {
+            stragglers.add(o);
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - stopNanos);
+        Throwable failure = mainFailure;
+        if (failure != null) {
+          err.println("tether: main failed (" + reason + "):");
+          failure.printStackTrace(err);
+        }
+        for (Throwable f : report.failures()) {
+          if (f != failure) {
+            err.print("tether: unreported failure: ");
+            f.printStackTrace(err);
+          }
+        }
+        if (!stragglers.isEmpty()) {
+          err.println(
+              "tether: shutdown ("
+                  + reason
+                  + "): "
+                  + stragglers.size()
+                  + " task(s) still running after the "
+                  + human(grace)
+                  + " grace period");
+          printStragglers(stragglers, "straggler");
+          err.flush();
+          return STRAGGLERS;
+        }
+        err.println(
+            "tether: shutdown ("
+                + reason
+                + ") clean: "
+                + liveAtStop
+                + (liveAtStop == 1 ? " task" : " tasks")
+                + " stopped in "
+                + took.toMillis()
+                + " ms (ran "
+                + human(Duration.ofNanos(System.nanoTime() - start))
+                + ")");
+        err.flush();
+        return failure != null || !report.failures().isEmpty() ? FAILED : OK;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        err.println("tether: interrupted while stopping (" + reason + ")");
+        return FAILED;
+      }
+    }
+
+    private void printStragglers(List<TaskInfo> stragglers, String label) {
+      Instant now = Instant.now();
+      for (TaskInfo s : stragglers) {
+        err.println("  " + label + ": " + s);
+        List<StackTraceElement> stack =
+            !s.stack().isEmpty()
+                ? s.stack()
+                : s.thread() == null ? List.of() : List.of(s.thread().getStackTrace());
+        for (StackTraceElement f : stack) {
+          err.println("      at " + f);
+        }
+      }
+      if (stragglers.isEmpty()) {
+        err.println("  (no Tether task is live at " + now + ")");
+      }
+    }
+
+    private static List<TaskInfo> liveTasks() {
+      List<TaskInfo> out = new ArrayList<>();
+      for (TaskInfo i : Registry.snapshot()) {
+        if (i.kind() == TaskInfo.Kind.TASK) {
+          out.add(i);
+        }
+      }
+      return out;
+    }
+
+    private static String human(Duration d) {
+      return TaskInfo.human(d);
+    }
+
+    @Override
+    public String toString() {
+      return "Shutdown.run with grace "
+          + grace
+          + (reason == null ? ", running" : ", stopping: " + reason.toLowerCase(Locale.ROOT));
+    }
+  }
+}

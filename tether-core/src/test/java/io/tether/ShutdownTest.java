@@ -1,0 +1,90 @@
+package io.tether;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tether.testing.Bounded;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/** Shutdown.run in process (signals simulated); the real signals are in ShutdownEndToEndTest. */
+class ShutdownTest {
+
+  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+  private final PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+  private String err() {
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void mainReturningStopsItsTasksAndExitsZero() {
+    Scope[] leftOpen = new Scope[1];
+    int code =
+        Shutdown.run(
+            Bounded.HANG,
+            ctx -> {
+              leftOpen[0] = Scope.open(ctx, "left-open"); // main never closes it
+              leftOpen[0].go("idle", Context::await);
+            },
+            err,
+            false);
+    assertThat(code).isEqualTo(Shutdown.OK);
+    assertThat(err()).startsWith("tether: shutdown (main returned) clean: 2 tasks stopped in ");
+    // Its task was stopped; the scope itself stays listed (OPEN, no task) since main never
+    // closed it: that is main's leak to fix, and the registry shows it.
+    assertThat(Tasks.snapshot())
+        .noneMatch(i -> i.path().startsWith("main") && i.kind() == TaskInfo.Kind.TASK);
+    leftOpen[0].close();
+    assertThat(Tasks.snapshot()).noneMatch(i -> i.path().startsWith("main"));
+  }
+
+  @Test
+  void aSimulatedSignalCancelsMainsContext() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    Thread signaller =
+        Thread.ofVirtual()
+            .start(() -> {
+              Bounded.await(running);
+              assertThat(Shutdown.simulate("SIGTERM")).isTrue();
+            });
+    int code =
+        Shutdown.run(
+            Bounded.HANG,
+            ctx -> {
+              running.countDown();
+              ctx.await();
+              assertThat(ctx.cause()).hasMessage("shutdown: SIGTERM");
+            },
+            err,
+            false);
+    Bounded.join(signaller);
+    assertThat(code).isEqualTo(Shutdown.OK);
+    assertThat(err()).startsWith("tether: shutdown (SIGTERM) clean: 1 task stopped");
+  }
+
+  @Test
+  void onlyOneRunAtATimeAndBadInputIsRefused() {
+    int code =
+        Shutdown.run(
+            Bounded.HANG,
+            ctx ->
+                assertThatThrownBy(() -> Shutdown.run(Duration.ofSeconds(1), c -> {}))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Shutdown.run is already running"),
+            err,
+            false);
+    assertThat(code).isEqualTo(Shutdown.OK);
+    assertThatThrownBy(() -> Shutdown.run(Duration.ofSeconds(-1), c -> {}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("negative");
+    assertThatThrownBy(() -> Shutdown.run(Duration.ofSeconds(1), null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("main");
+    assertThat(Shutdown.simulate("SIGTERM")).isFalse();
+  }
+}
