@@ -569,12 +569,14 @@ public final class Channel<T> implements Iterable<T> {
 
   /**
    * How long an unbuffered send or receive spins before parking, adapted to what spinning has been
-   * worth on this channel: back to the full {@link Parker#RENDEZVOUS_SPINS} after a spin that
-   * caught the partner, halved after one that did not. Spinning only pays while the partner runs on
-   * another carrier; when both share one carrier (or the other carrier is busy), every spin fails
-   * and only delays the partner, so the budget falls to zero; every {@link #SPIN_PROBE}th wait then
-   * spins in full once, to notice when spinning pays again. Read and written without the lock by
-   * both sides: a racy hint, never part of correctness.
+   * worth on this channel: the full {@link Parker#RENDEZVOUS_SPINS} after a spin that caught the
+   * partner, none after one that did not. Spinning only pays while the partner runs on another
+   * carrier; when both share one carrier (or the other carrier is busy), every spin fails and only
+   * delays the partner (measured: 11 - 21 us per ping-pong round trip instead of about 0.5). While
+   * the budget is zero, a wait on a virtual thread yields once instead (so that a partner queued on
+   * the same carrier runs first), and every {@link #SPIN_PROBE}th wait spins in full once, to
+   * notice when spinning pays again. Read and written without the lock by both sides: a racy hint,
+   * never part of correctness.
    */
   private int spinBudget = Parker.RENDEZVOUS_SPINS;
 
@@ -589,7 +591,12 @@ public final class Channel<T> implements Iterable<T> {
       spins = Parker.RENDEZVOUS_SPINS;
     }
     if (spins == 0) {
-      return false;
+      if (Thread.currentThread().isVirtual()) {
+        // Not spinning, most likely because the partner cannot run meanwhile: it is queued on
+        // this carrier. Yielding lets it run first, and then the hand-off needs no park/unpark.
+        Thread.yield();
+      }
+      return me.spin(1);
     }
     boolean answered = me.spin(spins);
     int next = answered ? Parker.RENDEZVOUS_SPINS : 0;
