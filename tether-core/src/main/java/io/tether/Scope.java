@@ -9,9 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReference;
@@ -117,7 +115,7 @@ public final class Scope implements AutoCloseable {
   private volatile long ctl;
 
   /** The live tasks: added before the spawned thread starts, removed when its task ends. */
-  private final Set<Task<?>> liveTasks = ConcurrentHashMap.newKeySet();
+  private final LiveTasks liveTasks = new LiveTasks();
 
   /** Guards {@link #failed} and limit configuration. Never held while blocking or calling out. */
   private final Object lock = new Object();
@@ -663,7 +661,7 @@ public final class Scope implements AutoCloseable {
 
   /** A copy of the live tasks, in spawn order. Never blocks a spawn. */
   List<Task<?>> liveTasks() {
-    List<Task<?>> out = new ArrayList<>(liveTasks);
+    List<Task<?>> out = liveTasks.copy();
     out.sort(Comparator.comparingLong(Task::id));
     return out;
   }

@@ -67,6 +67,11 @@ public final class Task<T> {
   final long startNanos;
   final Object spawnSite; // null, a StackTraceElement or a StackTraceElement[]
 
+  /** Where the scope's live set holds this task; set by the spawner before the thread starts. */
+  LiveTasks.Chunk liveChunk;
+
+  int liveSlot;
+
   /** The task's thread; set once, before it starts (volatile: the cancel hook reads it). */
   volatile Thread thread;
 

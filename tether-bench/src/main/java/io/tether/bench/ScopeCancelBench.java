@@ -13,23 +13,25 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Cancel 10,000 parked tasks and wait until every one has exited: Tether's {@link Scope} next to
- * raw virtual threads (the floors), in the same JVM run. The JDK's {@code StructuredTaskScope} peer
- * is in {@code ScopeCancelBenchSts} (a preview API on JDK 25, compiled only on JDK 25+).
+ * Cancel 10,000 or 100,000 parked tasks (the {@code tasks} parameter) and wait until every one has
+ * exited: Tether's {@link Scope} next to raw virtual threads (the floors), in the same JVM run. The
+ * JDK's {@code StructuredTaskScope} peer is in {@code ScopeCancelBenchSts} (a preview API on JDK
+ * 25, compiled only on JDK 25+).
  *
- * <p>Each benchmark has its own {@link State} class. Its {@link Level#Invocation} setup starts
- * 10,000 tasks and returns only once every one of them is parked: each counts a latch down right
- * before it parks, and the setup then waits until every thread reports {@link Thread.State#WAITING}
- * or {@link Thread.State#TIMED_WAITING} (a virtual thread reports those only once it is parked and
- * unmounted; in transition it reports {@code RUNNABLE}). The timed region is only the wake-up:
- * cancel (or its raw equivalent) and the wait until all 10,000 have ended. Closing the scope is in
- * the untimed teardown (it has nothing left to wait for).
+ * <p>Each benchmark has its own {@link State} class. Its {@link Level#Invocation} setup starts the
+ * tasks and returns only once every one of them is parked: each counts a latch down right before it
+ * parks, and the setup then waits until every thread reports {@link Thread.State#WAITING} or {@link
+ * Thread.State#TIMED_WAITING} (a virtual thread reports those only once it is parked and unmounted;
+ * in transition it reports {@code RUNNABLE}). The timed region is only the wake-up: cancel (or its
+ * raw equivalent) and the wait until all of them have ended. Closing the scope is in the untimed
+ * teardown (it has nothing left to wait for).
  *
  * <p><b>Mode.</b> {@link Mode#AverageTime} with an invocation-level setup, rather than {@link
  * Mode#SingleShotTime}: one operation takes milliseconds, so JMH's per-invocation timestamps (tens
@@ -51,9 +53,6 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ScopeCancelBench {
 
   static final int FORKS = 2;
-
-  /** Tasks parked per operation. */
-  static final int TASKS = 10_000;
 
   /** Long enough never to end by itself within a run. */
   static final Duration FOREVER = Duration.ofHours(1);
@@ -109,14 +108,24 @@ public class ScopeCancelBench {
 
   @State(org.openjdk.jmh.annotations.Scope.Thread)
   public static class TetherAwait {
-    final Thread[] threads = new Thread[TASKS];
+    /** Tasks parked per operation. */
+    @Param({"10000", "100000"})
+    int tasks;
+
+    Thread[] threads;
+
+    @Setup(Level.Trial)
+    public void allocate() {
+      threads = new Thread[tasks];
+    }
+
     Scope scope;
 
     @Setup(Level.Invocation)
     public void spawn() throws InterruptedException {
-      CountDownLatch parked = new CountDownLatch(TASKS);
+      CountDownLatch parked = new CountDownLatch(tasks);
       scope = Scope.open(Context.background());
-      for (int i = 0; i < TASKS; i++) {
+      for (int i = 0; i < tasks; i++) {
         int slot = i;
         scope.go(c -> {
           threads[slot] = Thread.currentThread();
@@ -135,7 +144,7 @@ public class ScopeCancelBench {
   }
 
   @Benchmark
-  public void cancel10k_tetherAwait(TetherAwait s) throws InterruptedException {
+  public void cancel_tetherAwait(TetherAwait s) throws InterruptedException {
     s.scope.cancel();
     s.scope.join();
   }
@@ -144,14 +153,24 @@ public class ScopeCancelBench {
 
   @State(org.openjdk.jmh.annotations.Scope.Thread)
   public static class TetherSleep {
-    final Thread[] threads = new Thread[TASKS];
+    /** Tasks parked per operation. */
+    @Param({"10000", "100000"})
+    int tasks;
+
+    Thread[] threads;
+
+    @Setup(Level.Trial)
+    public void allocate() {
+      threads = new Thread[tasks];
+    }
+
     Scope scope;
 
     @Setup(Level.Invocation)
     public void spawn() throws InterruptedException {
-      CountDownLatch parked = new CountDownLatch(TASKS);
+      CountDownLatch parked = new CountDownLatch(tasks);
       scope = Scope.open(Context.background());
-      for (int i = 0; i < TASKS; i++) {
+      for (int i = 0; i < tasks; i++) {
         int slot = i;
         scope.go(c -> {
           threads[slot] = Thread.currentThread();
@@ -170,7 +189,7 @@ public class ScopeCancelBench {
   }
 
   @Benchmark
-  public void cancel10k_tetherSleep(TetherSleep s) throws InterruptedException {
+  public void cancel_tetherSleep(TetherSleep s) throws InterruptedException {
     s.scope.cancel();
     s.scope.join();
   }
@@ -179,13 +198,23 @@ public class ScopeCancelBench {
 
   @State(org.openjdk.jmh.annotations.Scope.Thread)
   public static class RawPark {
-    final Thread[] threads = new Thread[TASKS];
+    /** Tasks parked per operation. */
+    @Param({"10000", "100000"})
+    int tasks;
+
+    Thread[] threads;
+
+    @Setup(Level.Trial)
+    public void allocate() {
+      threads = new Thread[tasks];
+    }
+
     volatile boolean stop;
 
     @Setup(Level.Invocation)
     public void spawn() throws InterruptedException {
       stop = false;
-      CountDownLatch parked = new CountDownLatch(TASKS);
+      CountDownLatch parked = new CountDownLatch(tasks);
       Runnable body =
           () -> {
             parked.countDown();
@@ -193,7 +222,7 @@ public class ScopeCancelBench {
               LockSupport.park(this);
             }
           };
-      for (int i = 0; i < TASKS; i++) {
+      for (int i = 0; i < tasks; i++) {
         threads[i] = Thread.ofVirtual().start(body);
       }
       awaitAllParked(parked, threads);
@@ -206,7 +235,7 @@ public class ScopeCancelBench {
   }
 
   @Benchmark
-  public void cancel10k_rawPark(RawPark s) throws InterruptedException {
+  public void cancel_rawPark(RawPark s) throws InterruptedException {
     s.stop = true;
     Thread[] ts = s.threads;
     for (Thread t : ts) {
@@ -221,11 +250,20 @@ public class ScopeCancelBench {
 
   @State(org.openjdk.jmh.annotations.Scope.Thread)
   public static class RawSleep {
-    final Thread[] threads = new Thread[TASKS];
+    /** Tasks parked per operation. */
+    @Param({"10000", "100000"})
+    int tasks;
+
+    Thread[] threads;
+
+    @Setup(Level.Trial)
+    public void allocate() {
+      threads = new Thread[tasks];
+    }
 
     @Setup(Level.Invocation)
     public void spawn() throws InterruptedException {
-      CountDownLatch parked = new CountDownLatch(TASKS);
+      CountDownLatch parked = new CountDownLatch(tasks);
       Runnable body =
           () -> {
             parked.countDown();
@@ -235,7 +273,7 @@ public class ScopeCancelBench {
               // the cancel: end
             }
           };
-      for (int i = 0; i < TASKS; i++) {
+      for (int i = 0; i < tasks; i++) {
         threads[i] = Thread.ofVirtual().start(body);
       }
       awaitAllParked(parked, threads);
@@ -248,7 +286,7 @@ public class ScopeCancelBench {
   }
 
   @Benchmark
-  public void cancel10k_rawSleep(RawSleep s) throws InterruptedException {
+  public void cancel_rawSleep(RawSleep s) throws InterruptedException {
     Thread[] ts = s.threads;
     for (Thread t : ts) {
       t.interrupt();

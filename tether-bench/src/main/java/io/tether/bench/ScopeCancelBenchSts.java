@@ -11,24 +11,26 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The JDK's {@link StructuredTaskScope} peer of {@link ScopeCancelBench}: 10,000 subtasks parked in
- * {@code Thread.sleep}, cancelled, and waited for. Same settings, same virtual-thread driver, same
- * "all parked" setup. Compiled only on JDK 25+ (preview API), run with {@code --enable-preview}.
+ * The JDK's {@link StructuredTaskScope} peer of {@link ScopeCancelBench}: 10,000 or 100,000
+ * subtasks parked in {@code Thread.sleep}, cancelled, and waited for. Same settings, same
+ * virtual-thread driver, same "all parked" setup. Compiled only on JDK 25+ (preview API), run with
+ * {@code --enable-preview}.
  *
  * <p><b>How it is cancelled.</b> A JDK 25 scope has no public {@code cancel()}: it is cancelled by
  * its joiner (when a subtask completes and the joiner says so), by a timeout, or by {@code close()}
  * before {@code join()} completed (which then throws {@code IllegalStateException} if the owner
  * never joined, so that is not a normal path). The idiomatic way for the owner's side to stop
  * everything is the joiner: the scope is opened with {@link
- * StructuredTaskScope.Joiner#anySuccessfulResultOrThrow()} and, besides the 10,000 sleepers, holds
- * one trigger subtask parked on a flag. The timed region unparks the trigger; it returns, the
- * joiner cancels the scope (on the trigger's thread, which interrupts all 10,000), {@code join()}
+ * StructuredTaskScope.Joiner#anySuccessfulResultOrThrow()} and, besides the sleepers, holds one
+ * trigger subtask parked on a flag. The timed region unparks the trigger; it returns, the joiner
+ * cancels the scope (on the trigger's thread, which interrupts all of them), {@code join()}
  * returns, and {@code close()} waits until every subtask thread has terminated. So the score
  * includes one extra wake-up (the trigger's) and the wait for thread termination, which Tether's
  * {@code join()} does not wait for; both are microseconds against a score in milliseconds.
@@ -48,11 +50,18 @@ import org.openjdk.jmh.annotations.Warmup;
 @SuppressWarnings("preview") // StructuredTaskScope: compiled and run with --enable-preview
 public class ScopeCancelBenchSts {
 
-  static final int TASKS = ScopeCancelBench.TASKS;
-
   @State(org.openjdk.jmh.annotations.Scope.Thread)
   public static class StsSleep {
-    final Thread[] threads = new Thread[TASKS];
+    /** Tasks parked per operation. */
+    @Param({"10000", "100000"})
+    int tasks;
+
+    Thread[] threads;
+
+    @Setup(Level.Trial)
+    public void allocate() {
+      threads = new Thread[tasks];
+    }
 
     /**
      * The open scope. Typed {@code Object} because javac warns about a preview type in the
@@ -67,7 +76,7 @@ public class ScopeCancelBenchSts {
     @Setup(Level.Invocation)
     public void fork() throws InterruptedException {
       release = false;
-      CountDownLatch parked = new CountDownLatch(TASKS);
+      CountDownLatch parked = new CountDownLatch(tasks);
       CountDownLatch triggerParked = new CountDownLatch(1);
       StructuredTaskScope<Object, Object> scope =
           StructuredTaskScope.open(StructuredTaskScope.Joiner.anySuccessfulResultOrThrow());
@@ -80,7 +89,7 @@ public class ScopeCancelBenchSts {
         }
         return "cancel";
       });
-      for (int i = 0; i < TASKS; i++) {
+      for (int i = 0; i < tasks; i++) {
         int slot = i;
         scope.fork(() -> {
           threads[slot] = Thread.currentThread();
@@ -102,7 +111,7 @@ public class ScopeCancelBenchSts {
 
   @Benchmark
   @SuppressWarnings("unchecked")
-  public Object cancel10k_stsSleep(StsSleep s) throws InterruptedException {
+  public Object cancel_stsSleep(StsSleep s) throws InterruptedException {
     Object won;
     try (StructuredTaskScope<Object, Object> scope =
         (StructuredTaskScope<Object, Object>) s.scope) {

@@ -46,9 +46,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * driven the same way.
  *
  * <p><b>Spawn-site capture.</b> Tether reads {@code -Dtether.spawnSite} once, when its spawn-site
- * class initializes, so {@code off} and {@code caller} need separate forks: the Tether methods come
- * in pairs with their own {@link Fork} arguments. {@link #checkDriver()} also checks that a task's
- * recorded spawn site agrees with the fork's mode.
+ * class initializes, so {@code off}, {@code caller} and {@code full} need separate forks: the
+ * Tether methods come in threes ({@code SitesOff}, {@code SitesCaller}, {@code SitesFull}), each
+ * with its own {@link Fork} arguments; the registry's capture cost is the difference between them.
+ * {@link #checkDriver()} also checks that a task's recorded spawn site agrees with the fork's mode.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -73,6 +74,7 @@ public class ScopeSpawnBench {
   static final String XMX = "-Xmx2g";
   static final String SITES_OFF = "-Dtether.spawnSite=off";
   static final String SITES_CALLER = "-Dtether.spawnSite=caller";
+  static final String SITES_FULL = "-Dtether.spawnSite=full";
 
   /** Tasks per operation in the {@code batch10k_*} scenario. */
   static final int BATCH = 10_000;
@@ -161,6 +163,15 @@ public class ScopeSpawnBench {
     tetherBatch();
   }
 
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  @Fork(
+      value = FORKS,
+      jvmArgsAppend = {VIRTUAL_DRIVER, XMS, XMX, SITES_FULL})
+  public void batch10k_tetherSitesFull() throws InterruptedException {
+    tetherBatch();
+  }
+
   private static void tetherBatch() throws InterruptedException {
     try (Scope scope = Scope.open(Context.background())) {
       for (int i = 0; i < BATCH; i++) {
@@ -191,6 +202,14 @@ public class ScopeSpawnBench {
       value = FORKS,
       jvmArgsAppend = {VIRTUAL_DRIVER, XMS, XMX, SITES_CALLER})
   public void single_tetherSitesCaller() throws InterruptedException {
+    tetherSingle();
+  }
+
+  @Benchmark
+  @Fork(
+      value = FORKS,
+      jvmArgsAppend = {VIRTUAL_DRIVER, XMS, XMX, SITES_FULL})
+  public void single_tetherSitesFull() throws InterruptedException {
     tetherSingle();
   }
 

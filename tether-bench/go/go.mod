@@ -1,0 +1,3 @@
+module tether.io/bench
+
+go 1.19
