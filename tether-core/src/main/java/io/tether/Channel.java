@@ -68,7 +68,7 @@ public final class Channel<T> implements Iterable<T> {
   /*
    * Implementation overview (Go's runtime/chan.go, in Java).
    *
-   * One lock (a ChanLock: a spin lock, since no section under it blocks) guards everything: the
+   * One lock (a ChanLock: a spin lock if unbuffered, see there) guards everything: the
    * ring buffer (buf, head, count), the queue of blocked senders and the queue of blocked
    * receivers. At most one of the queues is non-empty while the channel is open, and receivers
    * only wait while the buffer is empty, senders only while it is full (or, unbuffered, while no
@@ -98,7 +98,7 @@ public final class Channel<T> implements Iterable<T> {
   private final String name;
   private final int capacity;
 
-  final ChanLock lock = new ChanLock();
+  final ChanLock lock;
 
   // ---- guarded by lock ----
   private final Object[] buf; // null when unbuffered
@@ -118,6 +118,7 @@ public final class Channel<T> implements Iterable<T> {
     this.name = name;
     this.capacity = capacity;
     this.buf = capacity == 0 ? null : new Object[capacity];
+    this.lock = new ChanLock(capacity == 0);
   }
 
   // ---- making ----
