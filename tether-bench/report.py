@@ -35,7 +35,10 @@ SCENARIOS = [
             ("ScopeSpawnBench.batch10k_tetherSitesOff", None, "Tether Scope (spawn sites: off)", True),
         ],
         "targets": [
-            ("Tether Scope (spawn sites: caller, the default)", "raw virtual thread (floor)", 1.10,
+            # The floor is the faster of the two ways to start and join a bare virtual thread: on
+            # this machine either can sit at a slow level for a whole run, which would flatter Tether.
+            ("Tether Scope (spawn sites: caller, the default)",
+             ("raw virtual thread (floor)", "virtual-thread executor"), 1.10,
              "spawn+join <= 1.10 x raw virtual thread (batched)"),
         ],
         "go": ("SpawnBatch10k", "goroutine + WaitGroup"),
@@ -395,11 +398,17 @@ def scenario_table(sc, by_key, out, target_rows):
                 (text, f"{fmt(t['score'])} ± {fmt(t['error'])}, median {fmt(t['median'])} {sc['unit']}", v)
             )
         else:
-            p = next((r[2] for r in rows if r[0] == plabel), None)
-            if t is None or p is None:
+            plabels = plabel if isinstance(plabel, tuple) else (plabel,)
+            ps = [r[2] for r in rows if r[0] in plabels]
+            if t is None or not ps:
                 target_rows.append((text, "not run", "not run"))
                 continue
-            rm = ratio(t["score"], p["score"], better)
+            pick = min if better == LOWER else max
+            p = pick(ps, key=lambda r: r["median"])
+            p_score = pick(r["score"] for r in ps)
+            if len(plabels) > 1:
+                plabel = "the faster of " + " and ".join(plabels)
+            rm = ratio(t["score"], p_score, better)
             rd = ratio(t["median"], p["median"], better)
             if better == HIGHER:
                 shown = f"{1 / rm:.2f} x of {plabel} (means), {1 / rd:.2f} x (medians)"

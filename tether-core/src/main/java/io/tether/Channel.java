@@ -5,7 +5,6 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -69,10 +68,11 @@ public final class Channel<T> implements Iterable<T> {
   /*
    * Implementation overview (Go's runtime/chan.go, in Java).
    *
-   * One ReentrantLock guards everything: the ring buffer (buf, head, count), the queue of blocked
-   * senders and the queue of blocked receivers. At most one of the queues is non-empty while the
-   * channel is open, and receivers only wait while the buffer is empty, senders only while it is
-   * full (or, unbuffered, while no receiver waits).
+   * One lock (a ChanLock: a spin lock if unbuffered, see there) guards everything: the
+   * ring buffer (buf, head, count), the queue of blocked senders and the queue of blocked
+   * receivers. At most one of the queues is non-empty while the channel is open, and receivers
+   * only wait while the buffer is empty, senders only while it is full (or, unbuffered, while no
+   * receiver waits).
    *
    * A blocked operation is a Parker (a ChanWaiter for a plain send/receive; one Parker shared by
    * several ChanWaiters for a select). Whoever completes it claims it first by CAS on its state:
@@ -98,7 +98,7 @@ public final class Channel<T> implements Iterable<T> {
   private final String name;
   private final int capacity;
 
-  final ReentrantLock lock = new ReentrantLock();
+  final ChanLock lock;
 
   // ---- guarded by lock ----
   private final Object[] buf; // null when unbuffered
@@ -118,6 +118,7 @@ public final class Channel<T> implements Iterable<T> {
     this.name = name;
     this.capacity = capacity;
     this.buf = capacity == 0 ? null : new Object[capacity];
+    this.lock = new ChanLock(capacity == 0);
   }
 
   // ---- making ----
