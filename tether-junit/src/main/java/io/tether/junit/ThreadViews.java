@@ -1,5 +1,6 @@
 package io.tether.junit;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -194,8 +195,13 @@ final class ThreadViews {
 
   @SuppressWarnings("unchecked")
   static List<ThreadView> parseVirtual(String json) {
-    Map<String, Object> dump =
-        (Map<String, Object>) ((Map<String, Object>) Json.parse(json)).get("threadDump");
+    Map<String, Object> root;
+    try {
+      root = (Map<String, Object>) JSON.std.anyFrom(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the JDK's JSON thread dump could not be read", e);
+    }
+    Map<String, Object> dump = (Map<String, Object>) root.get("threadDump");
     List<ThreadView> out = new ArrayList<>();
     for (Object c : (List<Object>) dump.get("threadContainers")) {
       for (Object o : (List<Object>) ((Map<String, Object>) c).get("threads")) {
