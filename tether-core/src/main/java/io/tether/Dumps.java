@@ -150,11 +150,16 @@ final class Dumps {
   }
 
   private static String tree(List<TaskInfo> infos, Instant now) {
+    // Split each path once, not on every comparison.
+    Map<TaskInfo, String[]> segments = new java.util.IdentityHashMap<>();
+    for (TaskInfo i : infos) {
+      segments.put(i, i.path().split("/", -1));
+    }
     List<TaskInfo> sorted = new ArrayList<>(infos);
-    sorted.sort(Comparator.comparing((TaskInfo i) -> i.path(), Dumps::comparePaths));
+    sorted.sort(Comparator.comparing(segments::get, Dumps::comparePaths));
     StringBuilder sb = header(infos, now, "tree");
     for (TaskInfo i : sorted) {
-      sb.append("  ".repeat(depth(i.path())))
+      sb.append("  ".repeat(segments.get(i).length - 1))
           .append(i.name())
           .append("  ")
           .append(i.kind().name().toLowerCase(Locale.ROOT))
@@ -177,9 +182,7 @@ final class Dumps {
   }
 
   /** Compares owner paths segment by segment, so a parent sorts right before its children. */
-  private static int comparePaths(String a, String b) {
-    String[] x = a.split("/", -1);
-    String[] y = b.split("/", -1);
+  private static int comparePaths(String[] x, String[] y) {
     for (int n = 0; n < Math.min(x.length, y.length); n++) {
       int c = x[n].compareTo(y[n]);
       if (c != 0) {
@@ -189,16 +192,6 @@ final class Dumps {
     return Integer.compare(x.length, y.length);
   }
 
-  private static int depth(String path) {
-    int d = 0;
-    for (int n = 0; n < path.length(); n++) {
-      if (path.charAt(n) == '/') {
-        d++;
-      }
-    }
-    return d;
-  }
-
   /** {@code app/ingest} for {@code app/ingest/fetch-17}; null for a root entry. */
   private static String ownerOf(String path) {
     int slash = path.lastIndexOf('/');
@@ -206,7 +199,7 @@ final class Dumps {
   }
 
   /** The stack the record carries, else the live stack of its thread, else nothing. */
-  private static List<StackTraceElement> stackOf(TaskInfo i) {
+  static List<StackTraceElement> stackOf(TaskInfo i) {
     if (!i.stack().isEmpty()) {
       return i.stack();
     }

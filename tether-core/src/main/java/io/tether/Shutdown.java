@@ -249,7 +249,7 @@ public final class Shutdown {
                   + "): "
                   + stragglers.size()
                   + " task(s) still running after the "
-                  + human(grace)
+                  + TaskInfo.human(grace)
                   + " grace period");
           printStragglers(stragglers, "straggler");
           err.flush();
@@ -264,7 +264,7 @@ public final class Shutdown {
                 + " stopped in "
                 + took.toMillis()
                 + " ms (ran "
-                + human(Duration.ofNanos(System.nanoTime() - start))
+                + TaskInfo.human(Duration.ofNanos(System.nanoTime() - start))
                 + ")");
         err.flush();
         return failure != null || !report.failures().isEmpty() ? FAILED : OK;
@@ -279,11 +279,7 @@ public final class Shutdown {
       Instant now = Instant.now();
       for (TaskInfo s : stragglers) {
         err.println("  " + label + ": " + s);
-        List<StackTraceElement> stack =
-            !s.stack().isEmpty()
-                ? s.stack()
-                : s.thread() == null ? List.of() : List.of(s.thread().getStackTrace());
-        for (StackTraceElement f : stack) {
+        for (StackTraceElement f : Dumps.stackOf(s)) {
           err.println("      at " + f);
         }
       }
@@ -300,10 +296,6 @@ public final class Shutdown {
         }
       }
       return out;
-    }
-
-    private static String human(Duration d) {
-      return TaskInfo.human(d);
     }
 
     @Override
