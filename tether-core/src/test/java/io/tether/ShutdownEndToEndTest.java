@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,7 +22,9 @@ class ShutdownEndToEndTest {
 
   private Process child;
   private final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
+  private final List<String> stdoutSeen = new CopyOnWriteArrayList<>();
   private final List<String> stderr = new CopyOnWriteArrayList<>();
+  private final List<Thread> pumps = new ArrayList<>();
 
   private void startChild(String scenario, long graceMillis) throws IOException {
     String java = ProcessHandle.current().info().command().orElseThrow();
@@ -34,22 +37,28 @@ class ShutdownEndToEndTest {
                 scenario,
                 Long.toString(graceMillis))
             .start();
-    pump(child.getInputStream(), stdout::add);
+    pump(
+        child.getInputStream(),
+        line -> {
+          stdoutSeen.add(line);
+          stdout.add(line);
+        });
     pump(child.getErrorStream(), stderr::add);
   }
 
-  private static void pump(InputStream in, java.util.function.Consumer<String> sink) {
-    Thread.ofVirtual()
-        .start(() -> {
-          try (BufferedReader r =
-              new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-              sink.accept(line);
-            }
-          } catch (IOException ignored) {
-            // the child is gone
-          }
-        });
+  private void pump(InputStream in, java.util.function.Consumer<String> sink) {
+    pumps.add(
+        Thread.ofVirtual()
+            .start(() -> {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  sink.accept(line);
+                }
+              } catch (IOException ignored) {
+                // the child is gone
+              }
+            }));
   }
 
   /** Reads stdout until a line containing {@code text}; on a hang, shows the child's threads. */
@@ -61,9 +70,18 @@ class ShutdownEndToEndTest {
         return;
       }
     }
-    signal("QUIT"); // the child prints its thread dump
-    Thread.sleep(500);
-    Bounded.hung("child output '" + text + "'; child stdout: " + stdout + " stderr: " + stderr);
+    hung("child output '" + text + "'");
+  }
+
+  /** Fails, after asking the child for its thread dump and waiting (bounded) for it to arrive. */
+  private void hung(String what) throws Exception {
+    signal("QUIT");
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while (stdoutSeen.stream().noneMatch(l -> l.contains("Full thread dump"))
+        && System.nanoTime() < end) {
+      Thread.onSpinWait();
+    }
+    Bounded.hung(what + "; child stdout: " + stdoutSeen + " stderr: " + stderr);
   }
 
   private void signal(String name) throws Exception {
@@ -71,20 +89,19 @@ class ShutdownEndToEndTest {
     assertThat(kill.waitFor()).as("kill -%s exit code", name).isZero();
   }
 
+  /** Waits for the child to exit and for the pumps to read the last of its output. */
   private int exitCode() throws Exception {
     if (!child.waitFor(Bounded.HANG.toSeconds(), TimeUnit.SECONDS)) {
-      signal("QUIT");
-      Thread.sleep(500);
-      Bounded.hung("child exit; stdout: " + stdout + " stderr: " + stderr);
+      hung("child exit");
     }
-    // the pumps end when the streams close; give them the last lines
-    child.getInputStream().close();
+    for (Thread p : pumps) {
+      Bounded.join(p); // each ends at its pipe's end of file, after the last line
+    }
     return child.exitValue();
   }
 
   private String err() throws Exception {
-    Bounded.until("stderr complete", () -> !child.isAlive());
-    Thread.sleep(50); // the pump thread appends the last lines after the pipe closes
+    exitCode();
     return String.join("\n", stderr);
   }
 
