@@ -141,7 +141,7 @@ abstract sealed class AbstractContext extends DoneLink implements Context
     if (d == null) {
       return;
     }
-    String message = d.err().getMessage();
+    String message = d.message();
     CancellationException e =
         d.deadlineExceeded()
             ? new DeadlineExceededException(message)

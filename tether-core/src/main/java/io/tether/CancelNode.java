@@ -17,10 +17,19 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>{@code done} is null while live and set exactly once, by CAS: the first cancel wins.
  *   <li>{@code head}/{@code tail} list what to notify when done (children, waiters, afterDone
- *       actions). They are guarded by {@code this}. {@link #link} adds only while {@code done} is
- *       null (checked under the lock); the first cancel sets {@code done} <em>before</em> taking
- *       the lock to detach the list, so after that nothing can join the list and {@link #unlink}
- *       leaves the detached entries alone. Entries are notified outside the lock.
+ *       actions). They are guarded by a private spin lock ({@code lockWord}), never by {@code
+ *       this}: a context is an object users hold, and a user's {@code synchronized (ctx)} must not
+ *       stall its cancel. {@link #link} adds only while {@code done} is null (checked under the
+ *       lock); the first cancel sets {@code done} <em>before</em> taking the lock to detach the
+ *       list, so after that nothing can join the list and {@link #unlink} leaves the detached
+ *       entries alone. Entries are notified outside the lock.
+ *   <li>Order of a cancel: set {@code done}; detach and notify the list (children first, so the
+ *       whole subtree is done before anyone is told); last, tell the owning task, which then knows
+ *       exactly whether this cancellation has already ended the wait its thread is parked in (see
+ *       {@link Task#contextCancelled}).
+ *   <li>A deadline fires on the shared timer thread, which only flips {@code done} and detaches the
+ *       list; notifying the list (possibly a tree of 100k tasks) runs on a virtual thread of its
+ *       own, so a big cascade never delays another context's deadline.
  *   <li>While live, this node is linked on its parent's source (if that can be done); its own
  *       cancel unlinks it, a parent's cancel detaches it with the rest of the parent's list.
  *   <li>{@code timer} is set at most once, after construction; whoever of the cancel and the
@@ -34,13 +43,19 @@ final class CancelNode extends AbstractContext implements CancellableContext {
   static {
     try {
       DONE = MethodHandles.lookup().findVarHandle(CancelNode.class, "done", Done.class);
+      LOCK = MethodHandles.lookup().findVarHandle(CancelNode.class, "lockWord", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
+  private static final VarHandle LOCK;
+
   /** Null while live; set once by the first cancel. */
   private volatile Done done;
+
+  /** The private lock of the list: 0 free, 1 held. */
+  private volatile int lockWord;
 
   /** What to notify when done; guarded by {@code this}; detached (nulled) by the first cancel. */
   private DoneLink head;
@@ -119,7 +134,7 @@ final class CancelNode extends AbstractContext implements CancellableContext {
   }
 
   private void armTimer(long delayNanos) {
-    timer = Timers.schedule(() -> cancel(ContextErrors.deadlineExceeded(this), true), delayNanos);
+    timer = Timers.schedule(this::deadlinePassed, delayNanos);
     if (done != null) {
       timer.cancel(false);
     }
@@ -170,26 +185,75 @@ final class CancelNode extends AbstractContext implements CancellableContext {
     if (t != null) {
       t.cancel(false);
     }
+    DoneLink list = detach(unlinkFromParent);
+    notifyAll(list, d);
     if (owner instanceof Task<?> task) {
-      // Before the list is notified: a task parked in await() on this context is still parked,
-      // with its wait (whose context is now done) as the park blocker, so it is not interrupted.
-      task.contextCancelled();
+      // Last: the subtree is done and every link on it has claimed what it wakes, so the task
+      // can tell whether this cancellation itself ended the wait its thread is parked in.
+      task.contextCancelled(d);
     }
+    return true;
+  }
+
+  /**
+   * The deadline timer fired (on the shared timer thread). Flips {@code done} and detaches the list
+   * here, so the deadline takes effect on time; the cascade runs on a virtual thread of its own.
+   * Timer nodes are never a task's or scope's own context, so no owner is told.
+   */
+  private void deadlinePassed() {
+    Done d = ContextErrors.deadlineExceeded(this);
+    if (!DONE.compareAndSet(this, null, d)) {
+      return;
+    }
+    DoneLink list = detach(true);
+    if (list != null) {
+      Thread.ofVirtual().name("tether-deadline-cascade").start(() -> notifyAll(list, d));
+    }
+  }
+
+  /** Takes the list (nothing joins it once done) and, if asked, leaves the parent's list. */
+  private DoneLink detach(boolean unlinkFromParent) {
     DoneLink list;
-    synchronized (this) {
-      list = head;
-      head = tail = null;
-    }
+    lock();
+    list = head;
+    head = tail = null;
+    unlock();
     if (unlinkFromParent && !(owner instanceof Task<?>) && parent.source != null) {
       parent.source.unlink(this);
     }
+    return list;
+  }
+
+  private static void notifyAll(DoneLink list, Done d) {
     while (list != null) {
       DoneLink next = list.next;
       list.prev = list.next = null;
       list.onDone(d);
       list = next;
     }
-    return true;
+  }
+
+  // ---- the private lock ----
+
+  private void lock() {
+    if (!LOCK.compareAndSet(this, 0, 1)) {
+      lockSlow();
+    }
+  }
+
+  /** Held only for a few pointer writes: spin briefly, then yield (a virtual thread unmounts). */
+  private void lockSlow() {
+    for (int spins = 0; !LOCK.compareAndSet(this, 0, 1); spins++) {
+      if (spins < 64) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield();
+      }
+    }
+  }
+
+  private void unlock() {
+    LOCK.setRelease(this, 0);
   }
 
   /** A parent (or other source above) is done: so is this node, with the same err and cause. */
@@ -202,7 +266,8 @@ final class CancelNode extends AbstractContext implements CancellableContext {
 
   /** Adds {@code l} to the list; false (and nothing added) if this node is already done. */
   boolean link(DoneLink l) {
-    synchronized (this) {
+    lock();
+    try {
       if (done != null) {
         return false;
       }
@@ -214,12 +279,15 @@ final class CancelNode extends AbstractContext implements CancellableContext {
       }
       tail = l;
       return true;
+    } finally {
+      unlock();
     }
   }
 
   /** Removes {@code l} if it is still on the live list; no-op once this node is done. */
   void unlink(DoneLink l) {
-    synchronized (this) {
+    lock();
+    try {
       if (done != null) {
         return;
       }
@@ -239,16 +307,23 @@ final class CancelNode extends AbstractContext implements CancellableContext {
         n.prev = p;
       }
       l.prev = l.next = null;
+    } finally {
+      unlock();
     }
   }
 
   /** How many entries are linked; for tests. O(n). */
-  synchronized int linkedCount() {
-    int count = 0;
-    for (DoneLink l = head; l != null; l = l.next) {
-      count++;
+  int linkedCount() {
+    lock();
+    try {
+      int count = 0;
+      for (DoneLink l = head; l != null; l = l.next) {
+        count++;
+      }
+      return count;
+    } finally {
+      unlock();
     }
-    return count;
   }
 
   // ---- state and waiting ----
@@ -272,7 +347,7 @@ final class CancelNode extends AbstractContext implements CancellableContext {
     if (!link(w)) {
       return true;
     }
-    Waits.Wait wait = Waits.begin("ctx.await", this, this);
+    Waits.Wait wait = Waits.awaiting(this);
     try {
       long end = timed ? System.nanoTime() + nanos : 0;
       while (done == null) {

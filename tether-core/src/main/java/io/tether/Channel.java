@@ -610,13 +610,14 @@ public final class Channel<T> implements Iterable<T> {
   /** Parks a plain operation; on interrupt or cancellation unregisters and throws. */
   private void block(ChanWaiter me, Context ctx, String reason) throws InterruptedException {
     AbstractContext.ParkerLink onCancel =
-        ctx == null ? null : ((AbstractContext) ctx).wakeWhenDone(me, Parker.ABANDONED);
+        ctx == null ? null : ((AbstractContext) ctx).wakeWhenDone(me, Parker.CANCELLED);
     try {
       // A rendezvous partner usually answers within a park's cost: spin first, and make the wait
       // record (shown in dumps, and the park blocker) only if this thread is going to park.
       boolean answered = capacity == 0 && spinForPartner(me);
-      Waits.Wait wait = answered ? null : Waits.begin(reason, this, ctx);
-      if (me.awaitDone(false, 0, wait) != Parker.ABANDONED) {
+      Waits.Wait wait = answered ? null : Waits.parked(reason, this, ctx, me);
+      int won = me.awaitDone(false, 0, wait);
+      if (won != Parker.ABANDONED && won != Parker.CANCELLED) {
         if (me.closed && me.item != null) {
           throw closedForSend();
         }

@@ -47,8 +47,10 @@ import java.util.function.Supplier;
  *       {@link #await()}. Waiting for work to end is the job of its owner ({@code Scope}, {@code
  *       Service}).
  *   <li>No thread is created per context. All deadlines share one timer thread, {@code
- *       tether-timer}, a daemon started on first use. Cancelling never runs user code on the
- *       cancelling thread: {@link #afterDone} actions run on a new virtual thread.
+ *       tether-timer}, a daemon started on first use, that only flips a context to done when its
+ *       deadline passes; waking what was registered on it runs on a virtual thread, so a large tree
+ *       never delays another deadline. Cancelling never runs user code on the cancelling thread:
+ *       {@link #afterDone} actions run as tasks of their own.
  * </ul>
  *
  * <h2>Memory consistency effects</h2>
@@ -182,12 +184,16 @@ public sealed interface Context permits CancellableContext, AbstractContext {
   void throwIfDone();
 
   /**
-   * Arranges for {@code action} to run once, on a new virtual thread, after this context is done
-   * (at once if it already is): Go's {@code context.AfterFunc}. The returned registration's {@link
+   * Arranges for {@code action} to run once, as a task of its own, after this context is done (at
+   * once if it already is): Go's {@code context.AfterFunc}. The returned registration's {@link
    * Registration#stop() stop()} unregisters the action and tells whether that prevented it from
    * running. On a context that can never be done the action never runs.
    *
-   * <p>An exception thrown by {@code action} goes to its thread's uncaught-exception handler.
+   * <p>The action runs as task {@code run} of a scope named {@code afterDone} that exists while it
+   * runs, so it shows in {@link Tasks#snapshot()} and in the leak check like any task. Its outcome
+   * reaches the registrant through the registration: {@link Registration#join()} waits for it and
+   * throws {@link TaskFailedException} if it threw, and {@link Registration#task()} is its handle.
+   * Nothing is only logged: an action whose failure matters must be joined.
    *
    * @throws NullPointerException if {@code action} is null
    */

@@ -3,7 +3,15 @@ package io.tether;
 import java.util.concurrent.CancellationException;
 
 /**
- * The values a context holds once done, and the stackless exceptions behind {@link Context#err()}.
+ * The value a context holds once done ({@link Done}), and the stackless exceptions {@link
+ * Context#err()} hands out for it.
+ *
+ * <p>Why a done state apart from the exception: an exception is mutable ({@code addSuppressed},
+ * {@code setStackTrace}), and a JDK {@code CancellationException} cannot be made otherwise. A
+ * shared instance would carry one user's suppressed exceptions (try-with-resources adds them) to
+ * every other user. So the done state is an immutable value, one allocation per cancel, and each
+ * {@code err()} makes a fresh exception from it: equal in class, message and cause, never the same
+ * object.
  *
  * <p>Why stackless: a request-scoped context is created and cancelled on every request, and filling
  * in a stack trace would cost more than the rest of the cancel. The messages are built on demand
@@ -12,43 +20,79 @@ import java.util.concurrent.CancellationException;
 final class ContextErrors {
   private ContextErrors() {}
 
+  /** How a context came to be done. */
+  enum Kind {
+    /** {@code cancel()} or {@code cancel(cause)}. */
+    CANCELLED,
+    /** Its deadline passed. */
+    DEADLINE,
+    /** The task that owned it ended (a task's own context is released at its end). */
+    ENDED
+  }
+
   /**
-   * What a context holds once done: {@code err()} is what {@link Context#err()} returns; {@code
-   * cause()} the cause given to cancel, or null (then {@link Context#cause()} is {@code err}).
-   * Children cancelled by a parent share the parent's instance. The exception is its own done
-   * state, so a cancel allocates one object.
+   * What a context holds once done. Immutable. Children cancelled by a parent share the parent's
+   * instance, so one cancellation event is one {@code Done}: identity says "the same cancellation".
    */
-  sealed interface Done permits Cancelled, Deadline, Ended {
-    /** Every implementation is itself the error. */
-    default CancellationException err() {
-      return (CancellationException) this;
+  static final class Done {
+    final Kind kind;
+
+    /** The context whose cancel or timer made this; null for {@link #TASK_ENDED}. */
+    final AbstractContext origin;
+
+    private final Throwable cause;
+
+    private Done(Kind kind, AbstractContext origin, Throwable cause) {
+      this.kind = kind;
+      this.origin = origin;
+      this.cause = cause;
     }
 
-    Throwable cause();
-
-    default Throwable causeOrErr() {
-      Throwable c = cause();
-      return c != null ? c : err();
+    /** A fresh exception for {@link Context#err()}; see the class comment. */
+    CancellationException err() {
+      return switch (kind) {
+        case CANCELLED -> new Cancelled(origin, cause);
+        case DEADLINE -> new Deadline((CancelNode) origin);
+        case ENDED -> new Ended();
+      };
     }
 
-    default boolean deadlineExceeded() {
-      return this instanceof Deadline;
+    /** The cause given to {@code cancel(cause)}, or null. */
+    Throwable cause() {
+      return cause;
+    }
+
+    Throwable causeOrErr() {
+      return cause != null ? cause : err();
+    }
+
+    boolean deadlineExceeded() {
+      return kind == Kind.DEADLINE;
+    }
+
+    /** The message of {@link #err()}, without making the exception. */
+    String message() {
+      return switch (kind) {
+        case CANCELLED -> Cancelled.message(origin, cause);
+        case DEADLINE -> Deadline.message((CancelNode) origin);
+        case ENDED -> Ended.MESSAGE;
+      };
     }
   }
 
   /** The done state of every task context whose task has ended; shared, as it names no context. */
-  static final Done TASK_ENDED = new Ended();
+  static final Done TASK_ENDED = new Done(Kind.ENDED, null, null);
 
   static Done cancelled(AbstractContext ctx, Throwable cause) {
-    return new Cancelled(ctx, cause);
+    return new Done(Kind.CANCELLED, ctx, cause);
   }
 
   static Done deadlineExceeded(CancelNode ctx) {
-    return new Deadline(ctx);
+    return new Done(Kind.DEADLINE, ctx, null);
   }
 
   /** err() after a plain cancel. */
-  static final class Cancelled extends CancellationException implements Done {
+  static final class Cancelled extends CancellationException {
     private final transient AbstractContext context;
 
     Cancelled(AbstractContext context, Throwable cause) {
@@ -57,18 +101,16 @@ final class ContextErrors {
       initCause(cause); // also when null: fixes the cause, so nobody can set one later
     }
 
-    @Override
-    public Throwable cause() {
-      return getCause();
-    }
-
-    @Override
-    public String getMessage() {
-      Throwable cause = getCause();
+    static String message(AbstractContext context, Throwable cause) {
       return "context "
           + context.lineage()
           + " was cancelled"
           + (cause == null ? "" : ": " + cause);
+    }
+
+    @Override
+    public String getMessage() {
+      return message(context, getCause());
     }
 
     @Override
@@ -77,16 +119,13 @@ final class ContextErrors {
     }
   }
 
-  /** err() of a task's own context once the task has ended. Shared: carries no context. */
-  static final class Ended extends CancellationException implements Done {
-    Ended() {
-      super("the task that owned this context has ended");
-      initCause(null);
-    }
+  /** err() of a task's own context once the task has ended. */
+  static final class Ended extends CancellationException {
+    static final String MESSAGE = "the task that owned this context has ended";
 
-    @Override
-    public Throwable cause() {
-      return null;
+    Ended() {
+      super(MESSAGE);
+      initCause(null);
     }
 
     @Override
@@ -96,7 +135,7 @@ final class ContextErrors {
   }
 
   /** err() after a deadline passed. */
-  static final class Deadline extends DeadlineExceededException implements Done {
+  static final class Deadline extends DeadlineExceededException {
     private final transient CancelNode context;
 
     Deadline(CancelNode context) {
@@ -105,14 +144,13 @@ final class ContextErrors {
       initCause(null); // fixes the cause as none
     }
 
-    @Override
-    public Throwable cause() {
-      return null;
+    static String message(CancelNode context) {
+      return "context " + context.lineage() + ": deadline " + context.ownDeadline() + " exceeded";
     }
 
     @Override
     public String getMessage() {
-      return "context " + context.lineage() + ": deadline " + context.ownDeadline() + " exceeded";
+      return message(context);
     }
 
     @Override

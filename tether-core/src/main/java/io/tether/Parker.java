@@ -9,14 +9,22 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Protocol: {@code state} starts {@link #OPEN}. Whoever completes the operation first claims it
  * by CAS to the index of the clause that proceeds (a counterpart on a channel, a closing channel, a
- * context's done link, a timer) or to {@link #ABANDONED} (the parked thread itself, when
- * interrupted or timed out). Only the claimer then writes {@code value}/{@code closed} and finally
- * sets {@code done} and unparks. The parked thread reads the outcome after seeing {@code done}: the
- * volatile write and read order it (claimer's actions happen-before the woken thread's).
+ * context's done link on a select, a timer), to {@link #CANCELLED} (a context's done link on a
+ * plain operation) or to {@link #ABANDONED} (the parked thread itself, when interrupted or timed
+ * out). Only the claimer then writes {@code value}/{@code closed} and finally sets {@code done} and
+ * unparks. The parked thread reads the outcome after seeing {@code done}: the volatile write and
+ * read order it (claimer's actions happen-before the woken thread's).
  */
 class Parker {
   static final int OPEN = -1;
   static final int ABANDONED = -2;
+
+  /**
+   * The claim of a context's done link on a plain operation (not a select clause): the operation
+   * was cancelled. Apart from {@link #ABANDONED} so that a cancellation can tell that it, and not
+   * the thread itself, ended the wait.
+   */
+  static final int CANCELLED = -3;
 
   private static final VarHandle STATE;
 
@@ -39,6 +47,7 @@ class Parker {
 
   private static final int RAW_OPEN = 0;
   private static final int RAW_ABANDONED = -1;
+  private static final int RAW_CANCELLED = -2;
 
   /** Set by the claimer, before {@code done}: the received value. */
   Object value;
@@ -62,14 +71,23 @@ class Parker {
   }
 
   boolean tryClaim(int clause) {
-    int raw = clause == ABANDONED ? RAW_ABANDONED : clause + 1;
+    int raw =
+        clause == ABANDONED ? RAW_ABANDONED : clause == CANCELLED ? RAW_CANCELLED : clause + 1;
     return state == RAW_OPEN && STATE.compareAndSet(this, RAW_OPEN, raw);
   }
 
-  /** {@link #OPEN}, {@link #ABANDONED} or the index of the clause it was claimed for. */
+  /**
+   * {@link #OPEN}, {@link #ABANDONED}, {@link #CANCELLED} or the index of the clause it was claimed
+   * for.
+   */
   int state() {
     int raw = state;
-    return raw == RAW_OPEN ? OPEN : raw == RAW_ABANDONED ? ABANDONED : raw - 1;
+    return switch (raw) {
+      case RAW_OPEN -> OPEN;
+      case RAW_ABANDONED -> ABANDONED;
+      case RAW_CANCELLED -> CANCELLED;
+      default -> raw - 1;
+    };
   }
 
   /** Publishes the outcome and wakes the thread. Only the claimer calls this, once. */
@@ -92,10 +110,10 @@ class Parker {
   /**
    * Parks until the operation is claimed and completed, or until interrupted (or, if {@code timed},
    * until {@code deadlineNanos}), in which case it tries to abandon it. Returns the final state:
-   * the index of the clause that proceeded, or {@link #ABANDONED} if this thread abandoned it or a
-   * context link claimed it that way (the caller then unregisters and reports why). If a claimer
-   * wins the race against the abandonment, waits for it and returns its clause, with the interrupt
-   * status kept.
+   * the index of the clause that proceeded, {@link #ABANDONED} if this thread abandoned it, or
+   * {@link #CANCELLED} if a context link claimed it (the caller then unregisters and reports why).
+   * If a claimer wins the race against the abandonment, waits for it and returns its clause, with
+   * the interrupt status kept.
    */
   int awaitDone(boolean timed, long deadlineNanos, Waits.Wait wait) {
     return awaitDone(timed, deadlineNanos, wait, 0);

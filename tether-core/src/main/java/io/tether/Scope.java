@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -38,7 +37,20 @@ import java.util.concurrent.locks.LockSupport;
  * with that failure as the cause and later ones suppressed. A scope from {@link
  * #supervised(Context)} lets siblings run on; each failure is on its task's handle and {@code
  * join()} does not throw it. Either way no failure is only logged: {@link #close()} throws any
- * failure nobody has seen (law L4).
+ * failure nobody has seen (law L4). Which throwables are failures and which the cancellation itself
+ * is decided by one rule, described in {@link Task}: anything but the cancellation is a failure,
+ * even when thrown after a cancel.
+ *
+ * <h2>Cancelled from outside: no silent partial work</h2>
+ *
+ * If the scope's context is cancelled from outside (its parent context was cancelled, or a deadline
+ * above it passed), not by the scope itself ({@link #cancel()}, a fail-fast failure, {@code close},
+ * {@code stop}), and some task therefore did not succeed, {@link #join()} throws the context's
+ * error: a {@link DeadlineExceededException} naming the deadline, or a {@link
+ * CancellationException} whose cause is the cancel's cause. So does {@link #map} and, when no
+ * contender won, {@link #race}; Go's {@code errgroup.Wait} returns {@code ctx.Err()} the same way.
+ * If every task succeeded anyway, {@code join()} returns normally. {@link #close()} stays quiet
+ * about cancellation: it throws only failures nobody has seen.
  *
  * <h2>Cancellation and exit</h2>
  *
@@ -56,7 +68,11 @@ import java.util.concurrent.locks.LockSupport;
  *       still alive with its stack; those stay in the registry, marked as stragglers, until they
  *       end.
  *   <li>Any thread may spawn into a scope it holds; after close or stop, spawning throws {@link
- *       IllegalStateException} naming where the scope was closed.
+ *       IllegalStateException} naming where the scope was closed. A spawn waiting at the {@link
+ *       #limit} wakes when the scope is cancelled and throws {@link CancellationException} (its
+ *       cause the cancel's cause, such as the first failure): work is never started in a scope
+ *       cancelled while its spawn waited. The registry shows such a spawn as a {@code scope.limit}
+ *       wait.
  * </ul>
  *
  * <h2>Memory consistency effects</h2>
@@ -80,6 +96,9 @@ public final class Scope implements AutoCloseable {
       JOINERS = MethodHandles.lookup().findVarHandle(Scope.class, "joiners", Waits.Parked.class);
       CTL = MethodHandles.lookup().findVarHandle(Scope.class, "ctl", long.class);
       CLOSED_AT = MethodHandles.lookup().findVarHandle(Scope.class, "closedAt", Object.class);
+      AVAILABLE = MethodHandles.lookup().findVarHandle(Scope.class, "available", int.class);
+      SLOT_WAITERS =
+          MethodHandles.lookup().findVarHandle(Scope.class, "slotWaiters", Waits.Parked.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -100,6 +119,8 @@ public final class Scope implements AutoCloseable {
 
   private static final VarHandle CTL;
   private static final VarHandle CLOSED_AT;
+  private static final VarHandle AVAILABLE;
+  private static final VarHandle SLOT_WAITERS;
 
   /** {@link #ctl} bits: closed (no more spawns), spawned at least once, and the live count. */
   private static final long CLOSED = 1L << 62;
@@ -129,7 +150,17 @@ public final class Scope implements AutoCloseable {
   /** Tasks that failed, in the order they failed; null until the first. */
   private List<Task<?>> failed;
 
-  private volatile Semaphore permits; // null: no limit
+  /** The {@link #limit}, 0 for none; set before the first spawn, under {@code lock}. */
+  private volatile int limit;
+
+  /** Free slots under the limit; changed by CAS. */
+  private volatile int available;
+
+  /** Spawns waiting for a slot (a Treiber stack); drained by each release and by the cancel. */
+  private volatile Waits.Parked slotWaiters;
+
+  /** Set (before the live count drops) when a task ends other than SUCCEEDED. */
+  private volatile boolean notAllSucceeded;
 
   /** Threads waiting for {@code live == 0}. */
   private volatile Waits.Parked joiners;
@@ -153,7 +184,10 @@ public final class Scope implements AutoCloseable {
     Registry.add(this);
   }
 
-  /** On the scope's context: cancels the context of every live task, with the same error. */
+  /**
+   * On the scope's context: cancels the context of every live task, with the same error, and wakes
+   * spawns waiting for a slot.
+   */
   private static final class CancelTasks extends DoneLink {
     private final Scope scope;
 
@@ -166,6 +200,7 @@ public final class Scope implements AutoCloseable {
       for (Task<?> t : scope.liveTasks) {
         t.context.onDone(done);
       }
+      Waits.unparkAll(Waits.drain(scope, SLOT_WAITERS));
     }
   }
 
@@ -216,7 +251,8 @@ public final class Scope implements AutoCloseable {
         throw new IllegalStateException(
             describe() + ": limit(" + n + ") must come before the first spawn");
       }
-      permits = new Semaphore(n);
+      available = n;
+      limit = n;
     }
     return this;
   }
@@ -240,8 +276,10 @@ public final class Scope implements AutoCloseable {
 
   /**
    * Starts {@code work} on a new virtual thread, as a task of this scope, with its own child
-   * context. Blocks while the scope is at its {@link #limit}; if interrupted there, throws {@link
-   * CancellationException} and keeps the interrupt status.
+   * context. Blocks while the scope is at its {@link #limit}; if the scope is cancelled meanwhile,
+   * throws {@link CancellationException} (caused by the cancel's cause) and starts nothing; if
+   * interrupted there, throws {@link CancellationException} and keeps the interrupt status. That
+   * wait has no context form: the scope's own cancellation is what ends it.
    *
    * @throws IllegalStateException if the scope is closed (the message says where)
    */
@@ -293,29 +331,59 @@ public final class Scope implements AutoCloseable {
   }
 
   private <T> Optional<Task<T>> trySpawn0(String name, Work<T> work) {
-    Semaphore p = permits;
-    if (p != null && !p.tryAcquire()) {
+    if (!tryAcquireSlot()) {
       requireOpen("spawn into");
       return Optional.empty();
     }
     return Optional.of(start(name, work, work));
   }
 
+  /** Takes a slot under the limit if one is free (always, with no limit); never blocks. */
+  private boolean tryAcquireSlot() {
+    if (limit == 0) {
+      return true;
+    }
+    int a;
+    do {
+      a = available;
+      if (a <= 0) {
+        return false;
+      }
+    } while (!AVAILABLE.compareAndSet(this, a, a - 1));
+    return true;
+  }
+
+  /**
+   * Takes a slot, waiting for one at the limit: until a task ends, the scope is cancelled (throws
+   * {@link CancellationException}) or the thread is interrupted (the same, interrupt status kept).
+   */
   private void acquireSlot() {
-    Semaphore p = permits;
-    if (p == null || p.tryAcquire()) {
+    if (tryAcquireSlot()) {
       return;
     }
     requireOpen("spawn into");
-    try {
-      p.acquire(); // parked in the JDK: the registry shows the semaphore as what it waits on
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      CancellationException c =
-          new CancellationException(
-              "interrupted while waiting for a slot in " + describe() + " (at its limit)");
-      c.initCause(e);
-      throw c;
+    Waits.Wait wait = Waits.slot(this, context);
+    while (true) {
+      // Pushed before the re-check: a release or cancel after it sees this waiter and wakes it.
+      // A waiter left on the stack after taking a slot costs one spurious unpark later.
+      Waits.push(this, SLOT_WAITERS, new Waits.Parked(Thread.currentThread()));
+      if (tryAcquireSlot()) {
+        return;
+      }
+      ContextErrors.Done d = context.doneState();
+      if (d != null) {
+        CancellationException c =
+            new CancellationException(
+                describe() + " was cancelled while a spawn waited at its limit: " + d.message());
+        c.initCause(d.cause());
+        throw c;
+      }
+      if (Thread.interrupted()) {
+        Thread.currentThread().interrupt();
+        throw new CancellationException(
+            "interrupted while waiting for a slot in " + describe() + " (at its limit)");
+      }
+      LockSupport.park(wait);
     }
   }
 
@@ -370,23 +438,32 @@ public final class Scope implements AutoCloseable {
     return task;
   }
 
-  /** Called once per task, on its thread, after its end state is recorded. */
-  void taskEnded(Task<?> task, Throwable failure) {
-    liveTasks.remove(task);
+  /**
+   * Called by a failing task, on its thread, <em>before</em> its end state is published: records
+   * the failure and, fail-fast, cancels the scope with it as the cause, so that the first failure
+   * recorded is the first anyone could see.
+   */
+  void recordFailure(Task<?> task) {
     boolean firstFailure = false;
-    if (failure != null) {
-      synchronized (lock) {
-        if (failed == null) {
-          failed = new ArrayList<>(2);
-          firstFailure = true;
-        }
-        failed.add(task);
+    synchronized (lock) {
+      if (failed == null) {
+        failed = new ArrayList<>(2);
+        firstFailure = true;
       }
+      failed.add(task);
+    }
+    if (firstFailure && failFast) {
+      context.cancel(task.failure());
+    }
+  }
+
+  /** Called once per task, on its thread, after its end state is published. */
+  void taskEnded(Task<?> task, Task.State end) {
+    liveTasks.remove(task);
+    if (end != Task.State.SUCCEEDED) {
+      notAllSucceeded = true; // before the count drops: join() reads it after seeing none live
     }
     releaseSlot();
-    if (firstFailure && failFast) {
-      context.cancel(failure);
-    }
     long c;
     do {
       c = ctl;
@@ -404,31 +481,65 @@ public final class Scope implements AutoCloseable {
   }
 
   private void releaseSlot() {
-    Semaphore p = permits;
-    if (p != null) {
-      p.release();
+    if (limit != 0) {
+      AVAILABLE.getAndAdd(this, 1);
+      Waits.unparkAll(Waits.drain(this, SLOT_WAITERS));
     }
   }
 
   // ---- waiting ----
 
   /**
-   * Waits until every task spawned so far (and any they spawn meanwhile) has ended.
+   * Waits until every task spawned so far (and any they spawn meanwhile) has ended. Waits without a
+   * context: cancelling the scope (or its context) is what ends its tasks, and so this wait.
    *
    * @throws TaskFailedException in a fail-fast scope, if a task failed: the first failure is the
    *     cause, later ones are suppressed; they count as seen
+   * @throws CancellationException if the scope's context was cancelled from outside and some task
+   *     did not succeed ({@link DeadlineExceededException} for a deadline; see the class comment)
    * @throws InterruptedException if interrupted while waiting; the tasks go on
    */
   public void join() throws InterruptedException {
-    if (live() > 0) {
-      awaitNoneLive(Long.MAX_VALUE, true, Waits.begin("scope.join", this));
-    }
+    awaitAll();
     if (failFast) {
       TaskFailedException e = failuresToThrow(false);
       if (e != null) {
         throw e;
       }
     }
+    if (notAllSucceeded) {
+      CancellationException e = cancelledFromOutside();
+      if (e != null) {
+        throw e;
+      }
+    }
+  }
+
+  /** Waits until no task is live; throws nothing else. */
+  private void awaitAll() throws InterruptedException {
+    if (live() > 0) {
+      awaitNoneLive(Long.MAX_VALUE, true, Waits.begin("scope.join", this));
+    }
+  }
+
+  /**
+   * A fresh exception if the scope's context was cancelled from outside (by a context above it, or
+   * a deadline), else null. The scope's own cancels make a done state whose origin is the scope's
+   * context; one from above carries the origin of the context that was cancelled.
+   */
+  private CancellationException cancelledFromOutside() {
+    ContextErrors.Done d = context.doneState();
+    if (d == null || d.origin == context) {
+      return null;
+    }
+    String message =
+        describe() + " was cancelled from outside before all its tasks completed: " + d.message();
+    CancellationException e =
+        d.deadlineExceeded()
+            ? new DeadlineExceededException(message)
+            : new CancellationException(message);
+    e.initCause(d.cause());
+    return e;
   }
 
   /**
@@ -730,7 +841,8 @@ public final class Scope implements AutoCloseable {
    * carrying every failure (the first as cause, the rest suppressed).
    *
    * @throws IllegalArgumentException if {@code works} is empty
-   * @throws CancellationException if {@code ctx} was cancelled before any succeeded
+   * @throws CancellationException if {@code ctx} was cancelled before any succeeded: its error,
+   *     {@link DeadlineExceededException} for a deadline
    * @throws InterruptedException if interrupted while waiting (everything is still cancelled and
    *     joined before this returns)
    */
@@ -756,10 +868,13 @@ public final class Scope implements AutoCloseable {
             };
         tasks.add(scope.start("race-" + i, contender, w));
       }
-      scope.join();
-      for (Task<T> t : tasks) {
-        if (t.state() == Task.State.FAILED) {
-          t.failureSeen = true; // a race reports its failures itself, or ignores them if one won
+      try {
+        scope.awaitAll();
+      } finally {
+        for (Task<T> t : tasks) {
+          if (t.state() == Task.State.FAILED) {
+            t.failureSeen = true; // a race reports its failures itself, or ignores them if one won
+          }
         }
       }
     }
@@ -793,7 +908,8 @@ public final class Scope implements AutoCloseable {
    * {@link TaskFailedException}.
    *
    * @throws IllegalArgumentException if {@code limit < 1}
-   * @throws CancellationException if {@code ctx} is cancelled before all are done
+   * @throws CancellationException if {@code ctx} is cancelled before all are done: its error
+   *     ({@link DeadlineExceededException} for a deadline), never a partial list
    * @throws InterruptedException if interrupted while waiting (the tasks are cancelled and joined)
    */
   public static <I, O> List<O> map(
@@ -813,7 +929,14 @@ public final class Scope implements AutoCloseable {
         if (scope.context.isDone()) {
           break; // a failure or the caller cancelled: spawn no more
         }
-        scope.acquireSlot();
+        try {
+          scope.acquireSlot();
+        } catch (CancellationException stopped) {
+          if (scope.context.isDone()) {
+            break; // cancelled while waiting for a slot: join() says why
+          }
+          throw stopped;
+        }
         Work<O> one = c -> mapper.apply(c, item);
         tasks.add(scope.start("map-" + i++, one, mapper));
       }

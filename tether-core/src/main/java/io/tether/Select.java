@@ -3,6 +3,7 @@ package io.tether;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -28,7 +29,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>Exactly one clause proceeds: a losing clause never consumes or sends a value. Its action
  *       runs on the calling thread, after every internal lock is released.
- *   <li>When several clauses are ready, one is chosen at random, so no clause starves.
+ *   <li>When several clauses are ready, one is chosen uniformly at random (Go's rule), so no clause
+ *       starves.
  *   <li>A receive clause on a closed, drained channel is ready and throws {@link
  *       ChannelClosedException} when chosen; {@link Channel#onReceiveOrClosed} reports the close to
  *       its own action instead. A send clause on a closed channel throws.
@@ -53,14 +55,34 @@ public final class Select {
   /**
    * Waits until one clause can proceed, performs it, and returns its action's result.
    *
-   * @throws IllegalArgumentException if there are no clauses
+   * @throws IllegalArgumentException if there are no clauses (Go's empty {@code select {}} would
+   *     block forever)
    * @throws InterruptedException if interrupted while waiting; no clause proceeded
    * @throws ChannelClosedException if the chosen clause hit a closed channel
    */
   @SafeVarargs
   @SuppressWarnings("varargs") // the array is only read, never stored or exposed
   public static <R> R select(SelectClause<? extends R>... clauses) throws InterruptedException {
-    Clause<? extends R>[] cs = check(clauses);
+    Objects.requireNonNull(clauses, "clauses");
+    return Select.<R>select0(check(Arrays.<SelectClause<? extends R>>asList(clauses)));
+  }
+
+  /**
+   * Like {@link #select(SelectClause[])}, for a list of clauses built at run time (a fan-in over
+   * however many channels there are).
+   */
+  public static <R> R select(List<? extends SelectClause<? extends R>> clauses)
+      throws InterruptedException {
+    Objects.requireNonNull(clauses, "clauses");
+    return select0(check(clauses));
+  }
+
+  private static <R> R select0(Clause<? extends R>[] cs) throws InterruptedException {
+    if (cs.length == 0) {
+      throw new IllegalArgumentException(
+          "select needs at least one clause (an empty select would wait forever); for a"
+              + " non-blocking poll use selectOrDefault");
+    }
     Channel<?>[] locks = lockOrder(cs);
     Object[] handles = new Object[cs.length];
     Parker parker;
@@ -74,32 +96,30 @@ public final class Select {
         return cs[winner].complete(outcome);
       }
       parker = new Parker(Thread.currentThread());
-      for (int i = 0; i < cs.length && parker.state() == Parker.OPEN; i++) {
-        handles[i] = cs[i].register(parker, i);
+      try {
+        for (int i = 0; i < cs.length && parker.state() == Parker.OPEN; i++) {
+          handles[i] = cs[i].register(parker, i);
+        }
+      } catch (RuntimeException | Error e) {
+        // Withdraw what was registered, so no counterpart can claim a select nobody waits for.
+        // No channel clause can have been claimed: every channel is still locked.
+        parker.tryClaim(Parker.ABANDONED);
+        unlockAll(locks);
+        locks = null;
+        unregisterAll(cs, handles);
+        throw e;
       }
     } finally {
       if (locks != null) {
         unlockAll(locks);
       }
     }
-    // A done-context clause ends the wait when its context is cancelled: no interrupt needed.
-    Context wakeOn = null;
-    for (Clause<?> c : cs) {
-      if (c instanceof DoneClause<?> d) {
-        wakeOn = d.context;
-        break;
-      }
-    }
-    Waits.Wait wait = Waits.begin("select", new Described(cs), wakeOn);
+    Waits.Wait wait = Waits.select(new Described(cs), parker, cs);
     int won;
     try {
       won = parker.awaitDone(false, 0, wait);
     } finally {
-      for (int i = 0; i < cs.length; i++) {
-        if (handles[i] != null) {
-          cs[i].unregister(handles[i]);
-        }
-      }
+      unregisterAll(cs, handles);
     }
     if (won == Parker.ABANDONED) {
       Thread.interrupted();
@@ -108,16 +128,36 @@ public final class Select {
     return cs[won].complete(cs[won].outcome(parker));
   }
 
+  private static void unregisterAll(Clause<?>[] cs, Object[] handles) {
+    for (int i = 0; i < cs.length; i++) {
+      if (handles[i] != null) {
+        cs[i].unregister(handles[i]);
+      }
+    }
+  }
+
   /**
    * Performs a clause that can proceed now, or returns {@code otherwise.get()}: Go's {@code select}
-   * with a {@code default} case. Never blocks.
+   * with a {@code default} case. Never blocks. With no clauses, runs {@code otherwise} (Go's {@code
+   * select { default: }}).
    */
   @SafeVarargs
   @SuppressWarnings("varargs") // the array is only read, never stored or exposed
   public static <R> R selectOrDefault(
       Supplier<? extends R> otherwise, SelectClause<? extends R>... clauses) {
+    Objects.requireNonNull(clauses, "clauses");
+    return selectOrDefault0(otherwise, check(Arrays.<SelectClause<? extends R>>asList(clauses)));
+  }
+
+  /** Like {@link #selectOrDefault(Supplier, SelectClause[])}, for a list of clauses. */
+  public static <R> R selectOrDefault(
+      Supplier<? extends R> otherwise, List<? extends SelectClause<? extends R>> clauses) {
+    Objects.requireNonNull(clauses, "clauses");
+    return selectOrDefault0(otherwise, check(clauses));
+  }
+
+  private static <R> R selectOrDefault0(Supplier<? extends R> otherwise, Clause<? extends R>[] cs) {
     Objects.requireNonNull(otherwise, "otherwise");
-    Clause<? extends R>[] cs = check(clauses);
     Channel<?>[] locks = lockOrder(cs);
     Object[] outcomes = new Object[cs.length];
     int winner;
@@ -142,32 +182,45 @@ public final class Select {
 
   // ---- internals ----
 
+  /** The clauses as internal clauses; a null one throws NPE naming its index. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static <R> Clause<? extends R>[] check(SelectClause<? extends R>[] clauses) {
-    Objects.requireNonNull(clauses, "clauses");
-    if (clauses.length == 0) {
-      throw new IllegalArgumentException("select needs at least one clause");
-    }
-    Clause<? extends R>[] cs = new Clause[clauses.length];
-    for (int i = 0; i < clauses.length; i++) {
-      if (clauses[i] == null) {
+  private static <R> Clause<? extends R>[] check(
+      List<? extends SelectClause<? extends R>> clauses) {
+    Clause<? extends R>[] cs = new Clause[clauses.size()];
+    int i = 0;
+    for (SelectClause<? extends R> c : clauses) {
+      if (c == null) {
         throw new NullPointerException("clauses[" + i + "]"); // the message only when needed
       }
-      cs[i] = (Clause<? extends R>) clauses[i];
+      cs[i++] = (Clause<? extends R>) c;
     }
     return cs;
   }
 
   /**
-   * Pass 1, every channel locked: tries each clause once, from a random start (fairness). Returns
-   * the index of the one that proceeded, with its outcome in {@code outcomes[index]}; -1 if none
-   * could.
+   * Pass 1, every channel locked: tries each clause once, in a uniformly random order (Go's
+   * pollorder: a random permutation, so that any two ready clauses are equally likely to win,
+   * wherever they sit among clauses that are not ready). Returns the index of the one that
+   * proceeded, with its outcome in {@code outcomes[index]}; -1 if none could.
    */
   private static int poll(Clause<?>[] cs, Object[] outcomes) {
     int n = cs.length;
-    int start = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
-    for (int k = 0; k < n; k++) {
-      int i = start + k < n ? start + k : start + k - n;
+    if (n == 1) {
+      Object outcome = cs[0].tryNow();
+      if (outcome == Clause.NOT_READY) {
+        return -1;
+      }
+      outcomes[0] = outcome;
+      return 0;
+    }
+    int[] order = new int[n];
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < n; i++) { // inside-out Fisher-Yates: order is a uniform permutation
+      int j = random.nextInt(i + 1);
+      order[i] = order[j];
+      order[j] = i;
+    }
+    for (int i : order) {
       Object outcome = cs[i].tryNow();
       if (outcome != Clause.NOT_READY) {
         outcomes[i] = outcome;

@@ -112,17 +112,37 @@ final class SpawnSites {
             .toArray(StackTraceElement[]::new));
   }
 
-  /** Tether's entry points and the JDK machinery between them and the user's frame. */
+  /**
+   * Whether a frame is Tether's own (any class loaded from where this one was: the cancel tree, a
+   * ticker stopping on its context, a channel closing) or the JDK machinery between them and the
+   * user's frame. A site names the first frame that is neither, so it is always the user's line.
+   */
   private static boolean internal(StackFrame f) {
-    Class<?> host = f.getDeclaringClass().getNestHost();
-    return host == SpawnSites.class
-        || host == Scope.class
-        || host == Task.class
-        || host == Channel.class
-        || host == Ticker.class
-        || host == Service.class
-        || host == Supervisor.class
-        || host == Shutdown.class
-        || host == ClassValue.class;
+    Class<?> c = f.getDeclaringClass();
+    return c == ClassValue.class || OWN.get(c);
   }
+
+  /** Whether {@code type} is one of Tether's own classes; for tests. */
+  static boolean isOwn(Class<?> type) {
+    return OWN.get(type);
+  }
+
+  private static final java.security.CodeSource TETHER_CODE =
+      SpawnSites.class.getProtectionDomain().getCodeSource();
+
+  /** Per class: whether it is one of Tether's own (loaded from Tether's jar or classes folder). */
+  private static final ClassValue<Boolean> OWN =
+      new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+          if (type.getClassLoader() != SpawnSites.class.getClassLoader()
+              || !type.getPackageName().equals(SpawnSites.class.getPackageName())) {
+            return false;
+          }
+          java.security.CodeSource code = type.getProtectionDomain().getCodeSource();
+          return TETHER_CODE == null
+              ? code == null
+              : code != null && TETHER_CODE.getLocation().equals(code.getLocation());
+        }
+      };
 }

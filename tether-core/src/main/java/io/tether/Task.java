@@ -25,17 +25,35 @@ import java.util.concurrent.locks.LockSupport;
  *
  * {@link #cancel()} cancels this task's context only (its siblings and scope go on). Cancelling a
  * task's context, directly or through its scope, interrupts the task's thread, so JDK blocking
- * calls wake; a task parked in a Tether wait that the cancellation ends (such as {@link
- * Context#await()}) is woken directly and not interrupted. The task ends when its body returns or
- * throws; nothing stops a body that ignores both its context and interrupts, and its scope's {@code
- * close()} will wait for it ({@link Scope#stop} bounds that wait and names it).
+ * calls wake. The one exception: when the thread is parked in a Tether wait that this very
+ * cancellation ends (a {@code send(ctx, v)}, {@code receive(ctx)}, {@code ctx.await()} or a select
+ * with an {@code onDone} clause on the cancelled context or one below it), the cancellation wakes
+ * it directly and does not interrupt it; if that wait ended some other way first (a value arrived,
+ * another context was cancelled, a timeout), the thread is interrupted as usual, so its next
+ * blocking call wakes. A task that cancels its own context (or its scope) from its own thread is
+ * not interrupted. The task ends when its body returns or throws; nothing stops a body that ignores
+ * both its context and interrupts, and its scope's {@code close()} will wait for it ({@link
+ * Scope#stop} bounds that wait and names it).
  *
  * <h2>States</h2>
  *
  * {@link State#RUNNING} from spawn until the body ends, then exactly one of {@link State#SUCCEEDED}
- * (returned), {@link State#FAILED} (threw while its context was live) or {@link State#CANCELLED}
- * (threw after its context was cancelled: the exception is taken to be the cancellation's effect,
- * not a failure).
+ * (returned), {@link State#CANCELLED} or {@link State#FAILED}. Only the cancellation itself counts
+ * as cancelled: the body threw while its context was done, and what it threw is a {@link
+ * CancellationException} (including {@link DeadlineExceededException}), an {@link
+ * InterruptedException}, an {@link java.io.InterruptedIOException} or {@link
+ * java.nio.channels.ClosedByInterruptException}, or the very cause given to {@link
+ * CancellableContext#cancel(Throwable)}. Anything else is a failure, even when thrown after a
+ * cancel (an {@code IOException} while shutting down, an {@code AssertionError}), and reaches the
+ * owner like any failure. The same rule decides for {@link Service} and {@link Shutdown}.
+ *
+ * <h2>Exception handling</h2>
+ *
+ * {@link #join()} throws {@link TaskFailedException} for a failed task and a {@link
+ * CancellationException} for a cancelled one ({@link DeadlineExceededException} if a deadline
+ * cancelled it), whose cause is the cause given to the cancel, else what the body threw; {@link
+ * #resultNow()} throws the same for a cancelled task, and {@link IllegalStateException} while
+ * running or for a failed one (with the failure as cause).
  *
  * <h2>Memory consistency effects</h2>
  *
@@ -128,10 +146,13 @@ public final class Task<T> {
   }
 
   /**
-   * Waits for the task to end and returns its result.
+   * Waits for the task to end and returns its result. Waits without a context: to bound the wait,
+   * cancel the task (or its scope), which ends it; a task that ignores its cancellation is what
+   * {@link Scope#stop} bounds and names.
    *
    * @throws TaskFailedException if it failed (the cause is its exception)
-   * @throws CancellationException if it was cancelled
+   * @throws CancellationException if it was cancelled ({@link DeadlineExceededException} if by a
+   *     deadline); the cause is the cancel's cause, else what the body threw
    * @throws InterruptedException if the waiting thread is interrupted
    */
   public T join() throws InterruptedException {
@@ -142,11 +163,15 @@ public final class Task<T> {
   /**
    * Returns the result of a task that has succeeded.
    *
-   * @throws IllegalStateException if it is still running, failed or was cancelled (the message says
-   *     which)
+   * @throws CancellationException if it was cancelled, as {@link #join()} throws it
+   * @throws IllegalStateException if it is still running or failed (the message says which; a
+   *     failure is the cause)
    */
   public T resultNow() {
     State s = state;
+    if (s == State.CANCELLED) {
+      throw cancelledError();
+    }
     if (s != State.SUCCEEDED) {
       IllegalStateException e =
           new IllegalStateException(this + " has no result: it is " + describe(s));
@@ -214,7 +239,12 @@ public final class Task<T> {
     finish(value, thrown);
   }
 
-  /** Records the end, wakes joiners, and tells the scope. Runs once. */
+  /**
+   * Records the end, wakes joiners, and tells the scope. Runs once. A failure is recorded with the
+   * scope (which, fail-fast, cancels the siblings) <em>before</em> the end state is published, so
+   * nobody can see this task ended before its scope knows it failed: a sibling that fails after
+   * seeing this one fail is never taken for the first failure.
+   */
   void finish(T value, Throwable thrown) {
     State end;
     if (thrown == null) {
@@ -222,27 +252,35 @@ public final class Task<T> {
       end = State.SUCCEEDED;
     } else {
       failure = thrown;
-      end = context.isDone() ? State.CANCELLED : State.FAILED;
+      end = Outcomes.isCancellation(thrown, context) ? State.CANCELLED : State.FAILED;
+    }
+    if (end == State.FAILED) {
+      scope.recordFailure(this);
     }
     state = end;
     // The task's context is no longer needed: release its registration with the scope's.
     context.release();
     Waits.unparkAll(Waits.close(this, JOINERS));
-    scope.taskEnded(this, end == State.FAILED ? thrown : null);
+    scope.taskEnded(this, end);
   }
 
   /**
-   * Called by the task's context, once, right after it was cancelled (on the cancelling thread).
-   * Interrupts the task's thread unless it is parked in a Tether wait that the cancellation has
-   * already ended.
+   * Called by the task's context, once, after its cancellation {@code d} has reached everything
+   * below it (on the cancelling thread). Interrupts the task's thread unless that very cancellation
+   * ended the Tether wait the thread is parked in ({@link Waits.Wait#deliveredBy}); in every other
+   * case (not parked, parked outside Tether, or in a wait that ended some other way first) the
+   * thread is interrupted, so no cancellation is ever lost.
    */
-  void contextCancelled() {
+  void contextCancelled(ContextErrors.Done d) {
     Thread t = thread;
-    if (t == null || state != State.RUNNING || Thread.currentThread() == t) {
-      return; // not started yet (execute() checks), already ended, or cancelling itself
+    if (t == null || state != State.RUNNING) {
+      return; // not started yet (execute() checks), or already ended
+    }
+    if (Thread.currentThread() == t) {
+      return; // cancelling itself: it knows (and a failing body's own fail-fast cancel is done)
     }
     Waits.Wait w = Waits.of(t);
-    if (w != null && w.endedByCancel()) {
+    if (w != null && w.deliveredBy(d)) {
       return;
     }
     t.interrupt();
@@ -292,13 +330,25 @@ public final class Task<T> {
         failureSeen = true;
         throw new TaskFailedException(this + " failed: " + failure, failure);
       }
-      case CANCELLED -> {
-        CancellationException e = new CancellationException(this + " was cancelled");
-        e.initCause(failure);
-        throw e;
-      }
+      case CANCELLED -> throw cancelledError();
       case RUNNING -> throw new AssertionError(this + " outcome read before its end");
     };
+  }
+
+  /**
+   * A fresh exception for a cancelled task: a {@link DeadlineExceededException} if a deadline
+   * cancelled it, else a {@link CancellationException}; caused by the cancel's cause if one was
+   * given, else by what the body threw.
+   */
+  private CancellationException cancelledError() {
+    ContextErrors.Done d = context.doneState();
+    String message = this + " was cancelled: " + d.message();
+    CancellationException e =
+        d.deadlineExceeded()
+            ? new DeadlineExceededException(message)
+            : new CancellationException(message);
+    e.initCause(d.cause() != null ? d.cause() : failure);
+    return e;
   }
 
   private void awaitEnd() throws InterruptedException {

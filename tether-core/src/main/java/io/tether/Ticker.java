@@ -5,9 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -22,16 +23,20 @@ import java.util.function.Function;
  *     sendHeartbeat(t);
  *   }
  * }
- * // or in a select:  Select.select(ticker.onTick(t -> ...), jobs.onReceive(j -> ...))
+ * // or Go's loop, in a select:
+ * while (Select.select(ticker.onTick(t -> { beat(t); return true; }), ctx.onDone(() -> false))) {}
  * }</pre>
  *
  * <h2>Cancellation and exit</h2>
  *
  * A ticker holds a registration on the shared timer thread ({@code tether-timer}; no thread of its
- * own) until {@link #stop()} or {@link #close()}, or until {@code ctx} is done; then iteration ends
- * and a select's {@link #onTick} clause reports the ticker as closed. Until then it is listed in
- * the registry ({@link Tasks#snapshot()}, kind {@code TICKER}), so a ticker nobody stopped shows up
- * in dumps and in the leak check. Use try-with-resources.
+ * own) until {@link #stop()} or {@link #close()}, or until {@code ctx} is done. Then iteration
+ * ends, and an {@link #onTick} clause simply never becomes ready again: as in Go, stopping does not
+ * close the ticks, so {@code select(ticker.onTick(..), ctx.onDone(..))} takes the done branch when
+ * {@code ctx} is cancelled, and a tick still waiting when the ticker stops is discarded (no stale
+ * tick after {@code stop()} returns). Until stopped the ticker is listed in the registry ({@link
+ * Tasks#snapshot()}, kind {@code TICKER}), so a ticker nobody stopped shows up in dumps and in the
+ * leak check. Use try-with-resources.
  *
  * <h2>Slow consumers</h2>
  *
@@ -41,14 +46,23 @@ import java.util.function.Function;
  * <h2>Memory consistency effects</h2>
  *
  * As for a {@link Channel}: the tick is sent on the timer thread and received by the consumer.
+ * {@code stop()} (or the context's cancel) happens-before iteration reports the end.
  */
 public final class Ticker implements AutoCloseable, Iterable<Instant> {
   private final long id = Registry.nextId();
   private final Duration period;
+
+  /** The tick hand-off: one slot, never closed (Go never closes {@code ticker.C}). */
   private final Channel<Instant> ticks;
+
   private final ScheduledFuture<?> future;
-  private final StopLink stopOnDone;
-  private final AtomicBoolean stopped = new AtomicBoolean();
+
+  /** A child of the ticker's context, cancelled by {@link #stop()}: what iteration waits on. */
+  private final CancelNode stopped;
+
+  /** Orders a tick against stop(): no tick is sent once stop() has drained the slot. */
+  private final Object tickLock = new Object();
+
   private final Object owner; // task or scope, or null
   private final Thread openedOn; // started outside any task or scope: the starting thread
   private final StackTraceElement startSite;
@@ -60,22 +74,17 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
     this.owner = Registry.owner(ctx);
     this.openedOn = owner == null ? Thread.currentThread() : null;
     this.startSite = SpawnSites.site();
+    this.stopped = CancelNode.create(ctx, null, 0);
     Registry.add(this);
     this.future = Timers.scheduleAtFixedRate(this::tick, nanos);
-    CancelNode source = ctx.source;
-    StopLink link = null;
-    if (source != null) {
-      link = new StopLink(this, source);
-      if (!source.link(link)) {
-        link = null;
-        stop();
-      }
+    if (!stopped.link(new StopLink(this))) {
+      finish(); // the context was done already
     }
-    this.stopOnDone = link;
   }
 
   /**
-   * Starts a ticker that ticks every {@code period}, the first tick one period from now.
+   * Starts a ticker that ticks every {@code period}, the first tick one period from now. The caller
+   * owns it: stop or close it (or cancel {@code ctx}); until then it keeps a timer entry.
    *
    * @throws IllegalArgumentException if {@code period} is zero or negative
    */
@@ -89,24 +98,25 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
   }
 
   private void tick() {
-    try {
-      ticks.trySend(Instant.now()); // false: the last tick is still waiting; drop this one
-    } catch (ChannelClosedException stoppedMeanwhile) {
-      // stop() raced with this tick: nothing to deliver
+    synchronized (tickLock) {
+      if (!stopped.isDone()) {
+        ticks.trySend(Instant.now()); // false: the last tick is still waiting; drop this one
+      }
     }
   }
 
   /** Stops ticking and ends iteration. Idempotent; never blocks. */
   public void stop() {
-    if (!stopped.compareAndSet(false, true)) {
-      return;
-    }
+    stopped.cancel(); // its StopLink finishes the rest, once
+  }
+
+  /** Runs once, when {@link #stopped} is done (by stop() or by the context). */
+  private void finish() {
     if (future != null) {
       future.cancel(false);
     }
-    ticks.close();
-    if (stopOnDone != null) {
-      stopOnDone.source.unlink(stopOnDone);
+    synchronized (tickLock) {
+      ticks.tryReceive(); // a tick still waiting is stale now
     }
     Registry.remove(this);
   }
@@ -119,7 +129,7 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
 
   /** Whether {@link #stop()} was called or the context is done. */
   public boolean isStopped() {
-    return stopped.get();
+    return stopped.isDone();
   }
 
   /**
@@ -129,10 +139,41 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
    */
   @Override
   public Iterator<Instant> iterator() {
-    return ticks.iterator();
+    return new Iterator<>() {
+      private Instant next;
+
+      @Override
+      public boolean hasNext() {
+        if (next == null && !stopped.isDone()) {
+          try {
+            next = Select.select(ticks.onReceive(t -> t), stopped.onDone(() -> null));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            CancellationException c =
+                new CancellationException("interrupted while iterating " + Ticker.this);
+            c.initCause(e);
+            throw c;
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public Instant next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException(Ticker.this + " is stopped");
+        }
+        Instant t = next;
+        next = null;
+        return t;
+      }
+    };
   }
 
-  /** A select clause ready at each tick; on a stopped ticker it throws when chosen. */
+  /**
+   * A select clause ready at each tick. Once the ticker is stopped (or its context is done) it is
+   * never ready again; pair it with {@code ctx.onDone(..)} to leave a loop, as in Go.
+   */
   public <R> SelectClause<R> onTick(Function<? super Instant, ? extends R> action) {
     return ticks.onReceive(action);
   }
@@ -144,7 +185,7 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
         name,
         TaskInfo.Kind.TICKER,
         Registry.pathUnder(owner, name),
-        stopped.get() ? "STOPPED" : "TICKING every " + period,
+        stopped.isDone() ? "STOPPED" : "TICKING every " + period,
         startSite,
         startSite == null ? List.of() : List.of(startSite),
         null,
@@ -166,23 +207,21 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
         + " every "
         + period
         + ", "
-        + (stopped.get() ? "stopped" : "ticking")
+        + (stopped.isDone() ? "stopped" : "ticking")
         + "]";
   }
 
-  /** Stops the ticker when its context is done; quick and user-code free, as DoneLink requires. */
+  /** Finishes the ticker when it is stopped; quick and user-code free, as DoneLink requires. */
   private static final class StopLink extends DoneLink {
     final Ticker ticker;
-    final CancelNode source;
 
-    StopLink(Ticker ticker, CancelNode source) {
+    StopLink(Ticker ticker) {
       this.ticker = ticker;
-      this.source = source;
     }
 
     @Override
     void onDone(Done done) {
-      ticker.stop();
+      ticker.finish();
     }
   }
 }

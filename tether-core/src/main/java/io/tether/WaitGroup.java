@@ -129,10 +129,11 @@ public final class WaitGroup {
       }
       waiters.add(me);
     }
-    Waits.Wait wait = Waits.begin("waitgroup.await", this, ctx);
-    AbstractContext.ParkerLink link = ctx == null ? null : ctx.wakeWhenDone(me, Parker.ABANDONED);
+    Waits.Wait wait = Waits.parked("waitgroup.await", this, ctx, me);
+    AbstractContext.ParkerLink link = ctx == null ? null : ctx.wakeWhenDone(me, Parker.CANCELLED);
     try {
-      if (me.awaitDone(timed, deadline, wait) != Parker.ABANDONED) {
+      int won = me.awaitDone(timed, deadline, wait);
+      if (won != Parker.ABANDONED && won != Parker.CANCELLED) {
         return true;
       }
       synchronized (lock) {

@@ -10,33 +10,96 @@ import java.util.concurrent.locks.LockSupport;
  * <p>A primitive about to park makes a {@link Wait} with {@link #begin} and parks with it as the
  * park blocker ({@code LockSupport.park(wait)}). The JDK keeps the blocker on the thread while it
  * is parked and {@link LockSupport#getBlocker(Thread)} reads it from any thread: the registry shows
- * it ({@code [chan receive, 5 minutes]}) and cancellation uses it to skip the interrupt when the
- * cancel itself ends the wait. Nothing is stored per task or per thread, so spawning pays nothing
- * for it.
+ * it ({@code [chan receive, 5 minutes]}) and cancellation uses it to skip the interrupt exactly
+ * when the cancel itself ends the wait ({@link Wait#deliveredBy}). Nothing is stored per task or
+ * per thread, so spawning pays nothing for it.
  */
 final class Waits {
   private Waits() {}
 
   /**
    * One wait: {@code reason} is what kind of wait ({@code ctx.await}, {@code task.join}, {@code
-   * chan receive}), {@code target} what it waits on, {@code wakeOn} a context whose cancellation
-   * ends the wait by itself (or null), {@code sinceNanos} when it began ({@link System#nanoTime}).
+   * chan receive}), {@code target} what it waits on, {@code sinceNanos} when it began ({@link
+   * System#nanoTime}). The other components say how a cancellation can end it (see {@link
+   * #deliveredBy}): {@code wakeOn} a context whose cancellation ends it, and then either no {@code
+   * parker} (a {@code ctx.await}, which ends once {@code wakeOn} is done) or the {@code parker}
+   * that {@code wakeOn}'s cancellation claims for {@code clause}; or, for a select, the {@code
+   * parker} and its {@code clauses}, whose {@link DoneClause}s are claimed for their own index.
    */
-  record Wait(String reason, Object target, Context wakeOn, long sinceNanos) {
-    /** Whether a cancellation has already ended this wait (so no interrupt is needed). */
-    boolean endedByCancel() {
-      return wakeOn != null && wakeOn.isDone();
+  record Wait(
+      String reason,
+      Object target,
+      long sinceNanos,
+      AbstractContext wakeOn,
+      Parker parker,
+      int clause,
+      Clause<?>[] clauses) {
+
+    /**
+     * Called by the cancellation {@code d} of a task's own context, after it has cascaded, with the
+     * wait the task's thread was seen parked in. Returns true only if that cancellation itself ends
+     * this wait: it already did (its link claimed the parker), or does so now (claims the parker
+     * here), or the awaited context is done by it, which the thread sees as soon as it looks. Then
+     * the thread will leave the wait knowing it was cancelled, and needs no interrupt. False in
+     * every other case (the wait ended otherwise first: a value, a close, a timeout, another
+     * context; or no cancellation can end it): the caller must interrupt.
+     */
+    boolean deliveredBy(ContextErrors.Done d) {
+      if (clauses != null) {
+        for (int i = 0; i < clauses.length; i++) {
+          if (clauses[i] instanceof DoneClause<?> dc && claimFor(dc.context, i, d)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      if (parker == null) {
+        return wakeOn != null && wakeOn.done() == d;
+      }
+      return claimFor(wakeOn, clause, d);
+    }
+
+    private boolean claimFor(AbstractContext ctx, int index, ContextErrors.Done d) {
+      if (ctx == null || ctx.done() != d) {
+        return false;
+      }
+      if (parker.tryClaim(index)) {
+        parker.complete();
+        return true;
+      }
+      // Claimed already: by this cancellation only if for the same clause (a context is done
+      // once, so its link claimed it for d), not by a value, a close, a timer or the thread.
+      return parker.state() == index;
     }
   }
 
-  /** A wait on {@code target}, beginning now; park with it as the blocker. */
+  /** A wait on {@code target}, beginning now, that no cancellation ends by itself. */
   static Wait begin(String reason, Object target) {
-    return new Wait(reason, target, null, System.nanoTime());
+    return new Wait(reason, target, System.nanoTime(), null, null, 0, null);
   }
 
-  /** Like {@link #begin(String, Object)}; {@code wakeOn}'s cancellation ends the wait itself. */
-  static Wait begin(String reason, Object target, Context wakeOn) {
-    return new Wait(reason, target, wakeOn, System.nanoTime());
+  /** A {@code ctx.await} on {@code ctx}: ends once {@code ctx} is done. */
+  static Wait awaiting(CancelNode ctx) {
+    return new Wait("ctx.await", ctx, System.nanoTime(), ctx, null, 0, null);
+  }
+
+  /**
+   * A wait of {@code parker} on {@code target} that {@code ctx}'s cancellation (if {@code ctx} is
+   * not null) ends by claiming the parker for {@link Parker#CANCELLED}.
+   */
+  static Wait parked(String reason, Object target, Context ctx, Parker parker) {
+    return new Wait(
+        reason, target, System.nanoTime(), (AbstractContext) ctx, parker, Parker.CANCELLED, null);
+  }
+
+  /** A spawn waiting for a slot under {@code scope}'s limit: ends once {@code ctx} is done. */
+  static Wait slot(Scope scope, CancelNode ctx) {
+    return new Wait("scope.limit", scope, System.nanoTime(), ctx, null, 0, null);
+  }
+
+  /** A select's wait: each of its done clauses ends it when its context is cancelled. */
+  static Wait select(Object target, Parker parker, Clause<?>[] clauses) {
+    return new Wait("select", target, System.nanoTime(), null, parker, 0, clauses);
   }
 
   /** The Tether wait {@code thread} is parked in now, or null. */

@@ -1,5 +1,6 @@
 package io.tether;
 
+import static io.tether.testing.Errors.assertSameCancellation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,7 +24,7 @@ class ContextDeadlineTest {
         .isInstanceOf(DeadlineExceededException.class)
         .hasMessageStartingWith("context background.withDeadline(")
         .hasMessageEndingWith(" exceeded");
-    assertThat(c.cause()).isSameAs(c.err());
+    assertSameCancellation(c.cause(), c.err());
     assertThat(c.toString()).endsWith("[done: deadline exceeded]");
     assertThatThrownBy(c::throwIfDone)
         .isExactlyInstanceOf(DeadlineExceededException.class)
@@ -38,8 +39,9 @@ class ContextDeadlineTest {
 
     assertThat(valued.await(Bounded.HANG)).isTrue();
 
-    assertThat(child.err()).isSameAs(parent.err()).isInstanceOf(DeadlineExceededException.class);
-    assertThat(valued.err()).isSameAs(parent.err());
+    assertSameCancellation(child.err(), parent.err());
+    assertThat(child.err()).isInstanceOf(DeadlineExceededException.class);
+    assertSameCancellation(valued.err(), parent.err());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.tether;
 
+import static io.tether.testing.Errors.assertSameCancellation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -51,7 +52,7 @@ class ContextValuesTest {
     assertThat(v.isDone()).isFalse();
     parent.cancel();
     assertThat(v.isDone()).isTrue();
-    assertThat(v.err()).isSameAs(parent.err());
+    assertSameCancellation(v.err(), parent.err());
   }
 
   @Test
