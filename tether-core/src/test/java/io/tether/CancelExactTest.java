@@ -46,7 +46,8 @@ class CancelExactTest {
             c -> {
               other.await();
               try {
-                Thread.sleep(Bounded.HANG.toMillis());
+                Thread.sleep(
+                    3 * Bounded.HANG.toMillis()); // outlives the bound: only an interrupt ends it
               } catch (InterruptedException e) {
                 afterWait.set(e);
                 throw e;
@@ -74,7 +75,8 @@ class CancelExactTest {
             c -> {
               ch.send(c, 1);
               sent.set(true);
-              Thread.sleep(Bounded.HANG.toMillis());
+              Thread.sleep(
+                  3 * Bounded.HANG.toMillis()); // outlives the bound: only an interrupt ends it
             });
     ScopeTest.awaitWaiting(task, "chan send");
     try (Carriers busy = Carriers.occupyAll()) {
@@ -97,7 +99,8 @@ class CancelExactTest {
             "selector",
             c -> {
               chosen.set(Select.select(ch.onReceive(v -> "value"), c.onDone(() -> "done")));
-              Thread.sleep(Bounded.HANG.toMillis());
+              Thread.sleep(
+                  3 * Bounded.HANG.toMillis()); // outlives the bound: only an interrupt ends it
             });
     ScopeTest.awaitWaiting(task, "select");
     try (Carriers busy = Carriers.occupyAll()) {

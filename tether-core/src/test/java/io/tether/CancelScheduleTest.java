@@ -1,0 +1,166 @@
+package io.tether;
+
+import java.util.concurrent.atomic.AtomicReference;
+import org.jetbrains.lincheck.Lincheck;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Schedule exploration (Lincheck's model checker) of the cancel paths: each scenario runs under
+ * many interleavings of its threads and checks what the user relies on afterwards. A failure prints
+ * the interleaving. How each was shown to bite (the bug put back, the scenario failing) is in the
+ * session note of the issue "Cancellation is exact".
+ */
+class CancelScheduleTest {
+  private static final int INVOCATIONS = Integer.getInteger("tether.lincheck.invocations", 300);
+
+  private static void check(boolean condition, String what) {
+    if (!condition) {
+      throw new AssertionError(what);
+    }
+  }
+
+  private static Thread start(Runnable r) {
+    Thread t = new Thread(r);
+    t.start();
+    return t;
+  }
+
+  private static void join(Thread... threads) {
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  /**
+   * Cancel against a value hand-off: either the value went, or the send was cancelled; never lost.
+   */
+  @Test
+  void cancelAgainstHandOff() {
+    Lincheck.runConcurrentTest(
+        INVOCATIONS,
+        () -> {
+          Channel<Integer> ch = Channel.unbuffered();
+          CancellableContext c = Context.background().withCancel();
+          AtomicReference<Object> sent = new AtomicReference<>();
+          AtomicReference<Object> got = new AtomicReference<>();
+          Thread sender =
+              start(() -> {
+                try {
+                  ch.send(c, 1);
+                  sent.set("sent");
+                } catch (java.util.concurrent.CancellationException e) {
+                  sent.set("cancelled");
+                } catch (InterruptedException e) {
+                  sent.set("interrupted");
+                }
+              });
+          Thread receiver = start(() -> got.set(ch.tryReceive()));
+          Thread canceller = start(c::cancel);
+          join(sender, receiver, canceller);
+          Object g = got.get();
+          check(
+              "sent".equals(sent.get()) == Integer.valueOf(1).equals(g),
+              "sent=" + sent.get() + " but received=" + g);
+          check(!"interrupted".equals(sent.get()), "no interrupt was sent");
+        });
+  }
+
+  /**
+   * The interrupt decision of a task's cancel (Task.contextCancelled) against a value hand-off: the
+   * cancel may skip the interrupt only if it ended the send itself, so that the sender learns of it
+   * from the send. A sender whose value was taken first must be interrupted.
+   */
+  @Test
+  void cancelSkipsTheInterruptOnlyWhenItEndedTheSend() {
+    Lincheck.runConcurrentTest(
+        INVOCATIONS,
+        () -> {
+          Channel<Integer> ch = Channel.unbuffered();
+          CancelNode c = (CancelNode) Context.background().withCancel();
+          AtomicReference<Object> sent = new AtomicReference<>();
+          AtomicReference<Object> got = new AtomicReference<>();
+          AtomicReference<Boolean> skipped = new AtomicReference<>();
+          Thread sender =
+              start(() -> {
+                try {
+                  ch.send(c, 1);
+                  sent.set("sent");
+                } catch (java.util.concurrent.CancellationException e) {
+                  sent.set("cancelled");
+                } catch (InterruptedException e) {
+                  sent.set("interrupted");
+                }
+              });
+          Thread receiver = start(() -> got.set(ch.tryReceive()));
+          Thread canceller =
+              start(() -> {
+                c.cancel();
+                Waits.Wait w = Waits.of(sender);
+                skipped.set(w != null && w.deliveredBy(c.doneState()));
+              });
+          join(sender, receiver, canceller);
+          check(
+              "sent".equals(sent.get()) == Integer.valueOf(1).equals(got.get()),
+              "sent=" + sent.get() + " but received=" + got.get());
+          check(
+              !skipped.get() || "cancelled".equals(sent.get()),
+              "the interrupt was skipped but the send ended as " + sent.get());
+        });
+  }
+
+  /** The same decision for a select on the task's own context against a value. */
+  @Test
+  void cancelSkipsTheInterruptOnlyWhenItsDoneClauseWon() {
+    Lincheck.runConcurrentTest(
+        INVOCATIONS,
+        () -> {
+          Channel<Integer> ch = Channel.unbuffered();
+          CancelNode c = (CancelNode) Context.background().withCancel();
+          AtomicReference<Object> chosen = new AtomicReference<>();
+          AtomicReference<Boolean> sentOk = new AtomicReference<>();
+          AtomicReference<Boolean> skipped = new AtomicReference<>();
+          Thread selector =
+              start(() -> {
+                try {
+                  chosen.set(Select.select(ch.onReceive(v -> "value"), c.onDone(() -> "done")));
+                } catch (InterruptedException e) {
+                  chosen.set("interrupted");
+                }
+              });
+          Thread sender = start(() -> sentOk.set(ch.trySend(1)));
+          Thread canceller =
+              start(() -> {
+                c.cancel();
+                Waits.Wait w = Waits.of(selector);
+                skipped.set(w != null && w.deliveredBy(c.doneState()));
+              });
+          join(selector, sender, canceller);
+          check(
+              sentOk.get() == "value".equals(chosen.get()),
+              "trySend=" + sentOk.get() + " but the select chose " + chosen.get());
+          check(
+              !skipped.get() || "done".equals(chosen.get()),
+              "the interrupt was skipped but the select chose " + chosen.get());
+        });
+  }
+
+  /** Deriving a child against cancelling its parent: the child always ends up done. */
+  @Test
+  void deriveAgainstCancel() {
+    Lincheck.runConcurrentTest(
+        INVOCATIONS,
+        () -> {
+          CancelNode parent = (CancelNode) Context.background().withCancel();
+          AtomicReference<CancellableContext> child = new AtomicReference<>();
+          Thread deriver = start(() -> child.set(parent.withCancel()));
+          Thread canceller = start(parent::cancel);
+          join(deriver, canceller);
+          check(child.get().isDone(), "a child of a cancelled parent must be done");
+          check(parent.linkedCount() == 0, "nothing stays linked on a done parent");
+        });
+  }
+}
