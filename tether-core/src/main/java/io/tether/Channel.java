@@ -412,7 +412,9 @@ public final class Channel<T> implements Iterable<T> {
   /**
    * Iterates until the channel is closed and drained (Go's {@code for v := range ch}). {@code
    * hasNext()} blocks for the next value; if interrupted, it throws {@link CancellationException}
-   * and keeps the interrupt status.
+   * and keeps the interrupt status. Iteration has no context form (an {@code Iterator} takes no
+   * arguments): a task's cancel interrupts its thread, which ends the wait; for a context-bound
+   * loop use {@link #receive(Context)} or a select with {@code ctx.onDone(..)}.
    */
   @Override
   public Iterator<T> iterator() {

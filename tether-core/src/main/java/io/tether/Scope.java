@@ -545,7 +545,8 @@ public final class Scope implements AutoCloseable {
   /**
    * Cancels whatever still runs, waits until every task has ended, then throws any failure nobody
    * has seen (as {@link TaskFailedException}). Idempotent. If interrupted, keeps waiting and
-   * returns (or throws) with the interrupt status set.
+   * returns (or throws) with the interrupt status set: it never returns while a task is alive (law
+   * L2), so it has no context form; {@link #stop(Duration)} is the bounded one.
    *
    * @throws IllegalStateException if called from one of this scope's own tasks
    */

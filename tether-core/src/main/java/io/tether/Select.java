@@ -53,7 +53,8 @@ public final class Select {
   private Select() {}
 
   /**
-   * Waits until one clause can proceed, performs it, and returns its action's result.
+   * Waits until one clause can proceed, performs it, and returns its action's result. To bound the
+   * wait, add {@code ctx.onDone(..)} or {@link #onTimeout} as a clause: that is the context form.
    *
    * @throws IllegalArgumentException if there are no clauses (Go's empty {@code select {}} would
    *     block forever)
