@@ -235,6 +235,11 @@ async function load() {
     if (document.activeElement !== input) input.value = p.get(f) || "";
   }
   const longMs = millis(p.get("long") || DEFAULT_LONG);
+  const active = [];
+  if (p.get("owner")) active.push("owner starts with '" + p.get("owner") + "'");
+  if (p.get("state")) active.push("state " + p.get("state"));
+  if (p.get("min_wait")) active.push("waiting longer than " + p.get("min_wait"));
+  document.getElementById("active").textContent = active.length ? "filtered: " + active.join(", ") : "";
   renderLinks(p);
   const err = document.getElementById("error");
   try {
