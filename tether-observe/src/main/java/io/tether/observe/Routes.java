@@ -79,7 +79,9 @@ final class Routes implements HttpHandler {
       } else if (e.status == 401) {
         reply = withHeader(reply, "WWW-Authenticate", "Bearer realm=\"tether\"");
       }
-    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+    } catch (RuntimeException | Error e) {
+      // Errors too (a class that fails to load, out of memory): the JDK's server would let them
+      // end the request's task without closing the connection, and the client would hang.
       reply =
           Reply.text(
               500,

@@ -121,9 +121,13 @@ function renderGroups(v, longMs) {
     for (const m of g.members) members.append(taskLink(m.id, m.name));
     if (g.count > g.members.length) members.append(el("span", "hint", "and " + (g.count - g.members.length) + " more"));
     if (g.history && g.history.length) {
+      // A supervisor: its restarts, folded here (the tree shows them open).
+      const d = el("details", "restarts");
+      d.append(el("summary", "hint", g.history.length + (g.history.length === 1 ? " restart" : " restarts")));
       const ol = el("ol", "history");
       for (const h of g.history) ol.append(el("li", null, h));
-      members.append(ol);
+      d.append(ol);
+      members.append(d);
     }
     tr.append(members);
     rows.push(tr);
