@@ -68,7 +68,7 @@ import java.util.concurrent.TimeoutException;
  * <h2>What it costs the application</h2>
  *
  * Nothing while nobody looks: the server reads the registry only while it answers a request ({@code
- * tether-bench}'s {@code DebugServerBench} measures spawn+join with and without it).
+ * DebugServerIdleCostBench} in {@code tether-bench} measures spawn+join with and without it).
  */
 public final class DebugServer implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
