@@ -76,11 +76,13 @@ class DemoTest {
 
   /**
    * With --leak the page's data shows a growing 'chan send' group, read over HTTP while the demo
-   * runs; frequent failed picks (--fail-one-in 20) show as restart lines as they happen.
+   * runs; frequent failed picks (--fail-one-in 100: about two a second, fewer than the shop's
+   * restart intensity allows) show as restart lines as they happen.
    */
   @Test
   void theLeakShowsOnThePageAndRestartsArePrinted(@TempDir Path dir) throws Exception {
-    Process p = start(dir, "--debug-port", "0", "--leak", "--fail-one-in", "20");
+    // --for bounds the run: if no restart ever came, the read below ends with the demo's output.
+    Process p = start(dir, "--debug-port", "0", "--leak", "--fail-one-in", "100", "--for", "120");
     try (BufferedReader out =
             new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         HttpClient http = HttpClient.newHttpClient()) {
