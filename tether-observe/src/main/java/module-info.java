@@ -6,7 +6,7 @@
  * <p>Only {@code io.tether.observe} is exported.
  */
 module io.tether.observe {
-  requires io.tether;
+  requires transitive io.tether; // its types (Context, Service, StopReport) are in this API
   requires jdk.httpserver;
   requires java.management;
   requires jdk.management;

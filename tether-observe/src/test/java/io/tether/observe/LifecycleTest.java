@@ -88,6 +88,7 @@ class LifecycleTest {
             DebugServer.start(
                 Context.background(), DebugOptions.defaults().port(0).maxResponseBytes(4096));
         Http http = new Http(server)) {
+      assertThat(app.n).isEqualTo(200);
       String full = http.get("tasks?format=full").body();
       assertThat(full.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(4096);
       assertThat(full).contains("[cut: this dump is").contains("narrow it with owner=");
