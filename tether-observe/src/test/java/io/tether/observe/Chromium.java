@@ -2,7 +2,6 @@ package io.tether.observe;
 
 import static org.assertj.core.api.Assertions.fail;
 
-import io.tether.testing.Bounded;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +21,9 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class Chromium {
   static final Path BINARY = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+
+  /** Bounds one browser run, a hang guard only: a cold start on a loaded CI machine is slow. */
+  static final java.time.Duration HANG = java.time.Duration.ofSeconds(90);
 
   private Chromium() {}
 
@@ -77,12 +79,12 @@ final class Chromium {
     Process p =
         new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     try {
-      if (!p.waitFor(Bounded.HANG.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!p.waitFor(HANG.toMillis(), TimeUnit.MILLISECONDS)) {
         fail(
             "chromium did not finish loading "
                 + url
                 + " in "
-                + Bounded.HANG
+                + HANG
                 + "; stderr:\n"
                 + Files.readString(err));
       }
