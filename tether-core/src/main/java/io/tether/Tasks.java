@@ -32,4 +32,16 @@ public final class Tasks {
     java.util.Objects.requireNonNull(format, "format");
     return Dumps.format(Registry.snapshot(), format, java.time.Instant.now());
   }
+
+  /**
+   * Prints {@code entries} (a {@link #snapshot()}, or a part of one a tool selected) in {@code
+   * format}, exactly as {@link #dump(DumpFormat)} prints the whole registry. Live stacks are read
+   * now, from each entry's thread.
+   *
+   * @throws NullPointerException if an argument or an entry is null
+   */
+  public static String dump(List<TaskInfo> entries, DumpFormat format) {
+    java.util.Objects.requireNonNull(format, "format");
+    return Dumps.format(List.copyOf(entries), format, java.time.Instant.now());
+  }
 }
