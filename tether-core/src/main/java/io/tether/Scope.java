@@ -367,16 +367,16 @@ public final class Scope implements AutoCloseable {
       // Pushed before the re-check: a release or cancel after it sees this waiter and wakes it.
       // A waiter left on the stack after taking a slot costs one spurious unpark later.
       Waits.push(this, SLOT_WAITERS, new Waits.Parked(Thread.currentThread()));
-      if (tryAcquireSlot()) {
-        return;
-      }
       ContextErrors.Done d = context.doneState();
-      if (d != null) {
+      if (d != null) { // checked before taking a slot: a cancelled scope starts nothing more
         CancellationException c =
             new CancellationException(
                 describe() + " was cancelled while a spawn waited at its limit: " + d.message());
         c.initCause(d.cause());
         throw c;
+      }
+      if (tryAcquireSlot()) {
+        return;
       }
       if (Thread.interrupted()) {
         Thread.currentThread().interrupt();
