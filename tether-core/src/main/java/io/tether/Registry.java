@@ -81,6 +81,18 @@ final class Registry {
     TICKERS.remove(ticker);
   }
 
+  /** The roles (services, supervisors) of the scopes registered now. */
+  static List<ScopeRole> roles() {
+    List<ScopeRole> out = new ArrayList<>();
+    for (Scope scope : SCOPES) {
+      ScopeRole r = scope.role;
+      if (r != null) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
   static List<TaskInfo> snapshot() {
     Snapshot at = new Snapshot();
     List<TaskInfo> out = new ArrayList<>();
