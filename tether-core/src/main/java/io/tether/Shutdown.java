@@ -288,10 +288,17 @@ public final class Shutdown {
           err.flush();
           return STRAGGLERS;
         }
+        boolean failed = failure != null || !unreported.isEmpty();
         err.println(
             "tether: shutdown ("
                 + reason
-                + ") clean: "
+                + (failed
+                    ? ") failed ("
+                        + (failure != null ? "main" : "")
+                        + (failure != null && !unreported.isEmpty() ? " and " : "")
+                        + (unreported.isEmpty() ? "" : unreported.size() + " unreported")
+                        + ", printed above): "
+                    : ") clean: ")
                 + liveAtStop
                 + (liveAtStop == 1 ? " task" : " tasks")
                 + " stopped in "
@@ -300,7 +307,7 @@ public final class Shutdown {
                 + TaskInfo.human(Duration.ofNanos(System.nanoTime() - start))
                 + ")");
         err.flush();
-        return failure != null || !unreported.isEmpty() ? FAILED : OK;
+        return failed ? FAILED : OK;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         err.println("tether: interrupted while stopping (" + reason + ")");
