@@ -36,6 +36,9 @@ import java.util.Objects;
  * @param rootThread the thread that opened the outermost owner of this entry (a scope or ticker
  *     opened outside any task): in a test, the thread that ran the test; null if not known. The
  *     leak check blames a leaked task on the test that ran on this thread.
+ * @param ownerId the {@link #id()} of the task or scope that owns this entry (a task's scope, the
+ *     task or scope a scope, service or ticker was opened under); 0 at the root or where not known
+ *     (records made outside {@link Tasks#snapshot()}, such as a stop report's)
  */
 public record TaskInfo(
     long id,
@@ -53,7 +56,8 @@ public record TaskInfo(
     boolean straggler,
     List<StackTraceElement> stack,
     List<String> history,
-    Thread rootThread) {
+    Thread rootThread,
+    long ownerId) {
 
   /** What a registry entry is. */
   public enum Kind {
@@ -67,6 +71,66 @@ public record TaskInfo(
     SERVICE,
     /** A {@link Supervisor}: owns its children's tasks and restarts them. */
     SUPERVISOR
+  }
+
+  /** A record with no owner id (0). */
+  public TaskInfo(
+      long id,
+      String name,
+      Kind kind,
+      String path,
+      String state,
+      StackTraceElement spawnSite,
+      List<StackTraceElement> spawnStack,
+      String waitReason,
+      String waitTarget,
+      Instant waitingSince,
+      Duration age,
+      Thread thread,
+      boolean straggler,
+      List<StackTraceElement> stack,
+      List<String> history,
+      Thread rootThread) {
+    this(
+        id,
+        name,
+        kind,
+        path,
+        state,
+        spawnSite,
+        spawnStack,
+        waitReason,
+        waitTarget,
+        waitingSince,
+        age,
+        thread,
+        straggler,
+        stack,
+        history,
+        rootThread,
+        0);
+  }
+
+  /** This record with {@code ownerId}. */
+  TaskInfo withOwnerId(long ownerId) {
+    return new TaskInfo(
+        id,
+        name,
+        kind,
+        path,
+        state,
+        spawnSite,
+        spawnStack,
+        waitReason,
+        waitTarget,
+        waitingSince,
+        age,
+        thread,
+        straggler,
+        stack,
+        history,
+        rootThread,
+        ownerId);
   }
 
   /** Checks the arguments and copies the lists. */
