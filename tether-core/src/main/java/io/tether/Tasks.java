@@ -1,6 +1,9 @@
 package io.tether;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The registry of live tasks and scopes: Go's {@code pprof goroutine}, with owners.
@@ -29,7 +32,43 @@ public final class Tasks {
    * @throws NullPointerException if {@code format} is null
    */
   public static String dump(DumpFormat format) {
-    java.util.Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(format, "format");
     return Dumps.format(Registry.snapshot(), format, java.time.Instant.now());
+  }
+
+  /**
+   * The Tether wait a thread is parked in now, for tools that look at threads Tether did not start
+   * (the leak check: a raw virtual thread blocked in {@code Channel.send} is {@code chan send} on
+   * that channel, as a task would be).
+   *
+   * @param reason what kind of wait: {@code chan send}, {@code chan receive}, {@code select},
+   *     {@code ctx.await}, {@code task.join}, ...
+   * @param target what it waits on, as text ({@code Channel[jobs, unbuffered, open]}; for a select,
+   *     its clauses)
+   * @param since when the wait began
+   */
+  public record Wait(String reason, String target, Instant since) {
+    /** Checks the arguments. */
+    public Wait {
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(since, "since");
+    }
+  }
+
+  /**
+   * What Tether wait {@code thread} is parked in right now, if any: empty if it runs, or is parked
+   * outside Tether (a JDK lock or queue). Reads the thread's park blocker once; never blocks.
+   *
+   * @throws NullPointerException if {@code thread} is null
+   */
+  public static Optional<Wait> waitOf(Thread thread) {
+    Objects.requireNonNull(thread, "thread");
+    Waits.Wait w = Waits.of(thread);
+    if (w == null) {
+      return Optional.empty();
+    }
+    Instant since = Instant.now().minusNanos(System.nanoTime() - w.sinceNanos());
+    return Optional.of(new Wait(w.reason(), String.valueOf(w.target()), since));
   }
 }
