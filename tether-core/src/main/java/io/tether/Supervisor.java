@@ -49,9 +49,30 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <h2>Stopping</h2>
  *
- * {@link #stop(Duration)} (or the owner's context being cancelled) stops the children in reverse
- * start order, each within its own {@link Child#stopTimeout()}; a child that overruns is named in
- * the report as a straggler and the stop goes on to the next.
+ * Each child runs under a cancellable child of the supervisor's context. {@link #stop(Duration)}
+ * stops the children in reverse start order, each within its own {@link Child#stopTimeout()} cut to
+ * what is left of the stop's bound; a child that overruns is named in the report as a straggler
+ * (with its stack) and the stop goes on to the next. When the bound runs out, every child still
+ * running is cancelled at once: a stop never returns leaving a child uncancelled, and its report
+ * names every child still alive. Cancelling the owner's context cancels all children at once (law
+ * L3); the supervisor then waits for them, last started first, each within its bound. {@link
+ * #close()} is a stop with {@link Service#DEFAULT_STOP_TIMEOUT} that throws what the report holds.
+ * An interrupted stop keeps waiting within its bound and returns with the interrupt status set.
+ *
+ * <h2>Failures</h2>
+ *
+ * A child's end is judged by the rule tasks use: only its cancellation is not a failure; an
+ * exception thrown while it is being stopped is a failure, carried by the supervisor's stop report
+ * and thrown by {@link #close()}. {@link #restarts()} keeps the newest events only (a crash loop
+ * keeps constant memory); {@link #endsHandled()} and {@link #restartsMade()} count them all.
+ *
+ * <h2>Memory consistency effects</h2>
+ *
+ * Actions before {@link Builder#start} happen-before every child body runs; a child's start
+ * happens-before the next child's start (so a child may rely on those before it). A child's end
+ * happens-before the supervisor acts on it (its restart, or the restart event that records it). The
+ * actions of every child that ended in time happen-before {@link #stop(Duration)} or {@link
+ * #close()} return.
  */
 public final class Supervisor implements AutoCloseable {
 

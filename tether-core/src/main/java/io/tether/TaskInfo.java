@@ -8,6 +8,15 @@ import java.util.Objects;
 /**
  * What the registry knows of one live task or scope, read at one moment: an immutable record.
  *
+ * <p>Its {@link #toString()} is one line; from a real run, a task parked on a channel, one parked
+ * in a JDK latch, and the scope that owns them:
+ *
+ * <pre>
+ * task #2 'fetch-0' app/fetch-0 [RUNNING, chan receive 1.6s, age 1.5s] spawned at Ingest.main(Ingest.java:11)
+ * task #6 'stubborn' app/stubborn [RUNNING, parked, age 1.5s] spawned at Ingest.main(Ingest.java:14)
+ * scope #1 'app' app [OPEN, age 1.6s]
+ * </pre>
+ *
  * @param id unique among all tasks and scopes of this JVM
  * @param name the name given at spawn or open ({@code task-<id>} / {@code scope-<id>} if none)
  * @param kind task or scope

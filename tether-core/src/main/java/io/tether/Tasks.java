@@ -10,6 +10,41 @@ import java.util.Optional;
  *
  * <p>Every scope is registered from its open until it is closed with no task left; every task from
  * its spawn until its body ends. Nothing that has ended stays reachable from here.
+ *
+ * <h2>Example</h2>
+ *
+ * <pre>{@code
+ * Scope app = Scope.open(Context.background(), "app");
+ * Channel<String> jobs = Channel.unbuffered("jobs");
+ * for (int i = 0; i < 3; i++) {
+ *   app.go("fetch-" + i, c -> jobs.receive(c));        // Ingest.java:11
+ * }
+ * app.go("GET /slow 0", c -> c.await());                // Ingest.java:13
+ * for (TaskInfo t : Tasks.snapshot()) {
+ *   System.out.println(t);
+ * }
+ * }</pre>
+ *
+ * prints (a real run):
+ *
+ * <pre>
+ * scope #1 'app' app [OPEN, age 1.6s]
+ * task #2 'fetch-0' app/fetch-0 [RUNNING, chan receive 1.6s, age 1.5s] spawned at Ingest.main(Ingest.java:11)
+ * task #3 'fetch-1' app/fetch-1 [RUNNING, chan receive 1.6s, age 1.5s] spawned at Ingest.main(Ingest.java:11)
+ * task #4 'fetch-2' app/fetch-2 [RUNNING, chan receive 1.6s, age 1.5s] spawned at Ingest.main(Ingest.java:11)
+ * task #5 'GET /slow 0' app/"GET /slow 0" [RUNNING, ctx.await 1.6s, age 1.5s] spawned at Ingest.main(Ingest.java:13)
+ * </pre>
+ *
+ * A name that holds a {@code /} is quoted as one path segment, so paths stay structural; each
+ * record also carries its owner's id ({@link TaskInfo#ownerId()}).
+ *
+ * <h2>Memory consistency effects</h2>
+ *
+ * A spawn (or open) happens-before any snapshot that lists the task (or scope); a snapshot that no
+ * longer lists a task was taken after the task's body ended, and the body's actions happen-before
+ * that snapshot returns. A record's wait ({@link TaskInfo#waitReason()}) is what the task's thread
+ * was parked in when the record was read; it may have moved on since. Snapshots never block a
+ * spawn, an end or a wait.
  */
 public final class Tasks {
   private Tasks() {}
