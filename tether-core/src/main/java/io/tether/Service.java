@@ -159,7 +159,7 @@ public final class Service implements AutoCloseable {
   private Service(
       Context ctx,
       String name,
-      VoidWork body,
+      Object body, // a VoidWork, or a ReadyWork
       boolean signalsReady,
       Function<Service, ScopeRole> role,
       Listener first,
@@ -233,10 +233,13 @@ public final class Service implements AutoCloseable {
   public static Service startAndAwaitReady(
       Context ctx, String name, Duration readyTimeout, VoidWork body)
       throws InterruptedException, TimeoutException {
+    return awaitReady(ctx, name, readyTimeout, Objects.requireNonNull(body, "body"));
+  }
+
+  private static Service awaitReady(Context ctx, String name, Duration readyTimeout, Object body)
+      throws InterruptedException, TimeoutException {
     checkTimeout(readyTimeout, "startAndAwaitReady");
-    Service s =
-        new Service(
-            ctx, checkName(name), Objects.requireNonNull(body, "body"), true, null, null, null);
+    Service s = new Service(ctx, checkName(name), body, true, null, null, null);
     boolean inTime;
     try {
       inTime = s.readyOrEnded.await(readyTimeout);
@@ -267,6 +270,44 @@ public final class Service implements AutoCloseable {
     }
     throw new IllegalStateException(
         s.describe() + " ended (" + s.state + ") before it signalled Service.ready(ctx)");
+  }
+
+  /**
+   * A service body that is handed its readiness signal: {@code ready.run()} makes the service
+   * RUNNING and lets {@link #startReady(Context, String, Duration, ReadyWork)} return. Calling it
+   * again is a no-op; it may be called from any thread (a task the body spawned, a callback), and
+   * it is an explicit link to its service, where {@link #ready(Context)} has to find the service
+   * from a context.
+   */
+  @FunctionalInterface
+  public interface ReadyWork {
+    /** Runs the body with its context and its readiness signal. */
+    void run(Context ctx, Runnable ready) throws Exception;
+  }
+
+  /**
+   * Like {@link #startAndAwaitReady(Context, String, Duration, VoidWork)}, with a body that is
+   * handed its readiness signal (a name of its own: an overload would make method references such
+   * as {@code Context::await} ambiguous):
+   *
+   * <pre>{@code
+   * Service http = Service.startReady(ctx, "http", Duration.ofSeconds(5), (c, ready) -> {
+   *   try (ServerSocket socket = bind(8080)) {
+   *     ready.run();                       // bound: the starter returns now
+   *     serve(c, socket);
+   *   }
+   * });
+   * }</pre>
+   *
+   * @throws TaskFailedException if the body failed before it was ready (its exception is the cause)
+   * @throws IllegalStateException if the body returned, or was cancelled, before it was ready
+   * @throws TimeoutException if it was not ready within {@code readyTimeout}
+   * @throws InterruptedException if interrupted while waiting
+   * @throws IllegalArgumentException if {@code readyTimeout} is negative
+   */
+  public static Service startReady(Context ctx, String name, Duration readyTimeout, ReadyWork body)
+      throws InterruptedException, TimeoutException {
+    return awaitReady(ctx, name, readyTimeout, Objects.requireNonNull(body, "body"));
   }
 
   /**
@@ -320,13 +361,17 @@ public final class Service implements AutoCloseable {
    * decided here, once, as it ends, so a stop that arrives while the end is being recorded cannot
    * turn a failure into a cancellation.
    */
-  private void runBody(Context c, VoidWork body, boolean signalsReady) {
+  private void runBody(Context c, Object body, boolean signalsReady) {
     if (!signalsReady) {
       becomeReady();
     }
     Throwable thrown = null;
     try {
-      body.run(c);
+      if (body instanceof ReadyWork w) {
+        w.run(c, this::becomeReady); // the handle: an explicit link, no search
+      } else {
+        ((VoidWork) body).run(c);
+      }
     } catch (Exception | Error e) {
       thrown = e;
     }

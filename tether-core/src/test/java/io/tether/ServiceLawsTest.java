@@ -279,4 +279,34 @@ class ServiceLawsTest {
     assertThat(((CancelNode) owner).linkedCount()).isZero();
     owner.cancel();
   }
+
+  // ---- item 7: readiness through a handle ----
+
+  @Test
+  void aBodyHandedItsReadySignalMayGiveItToATaskItSpawned() throws Exception {
+    Service s =
+        Service.startReady(
+            Context.background(),
+            "handed",
+            Bounded.HANG,
+            (c, ready) -> {
+              try (Scope helpers = Scope.open(c, "helpers")) {
+                helpers.go("binder", x -> ready.run()); // signalled from another thread
+                helpers.join();
+              }
+              ready.run(); // idempotent
+              c.await();
+            });
+    assertThat(s.state()).isEqualTo(Service.State.RUNNING);
+    assertThat(s.stop(Bounded.HANG).clean()).isTrue();
+    assertThat(s.state()).isEqualTo(Service.State.TERMINATED);
+  }
+
+  @Test
+  void aHandedBodyThatReturnsBeforeItIsReadyIsReported() {
+    assertThatThrownBy(() ->
+            Service.startReady(Context.background(), "never-ready", Bounded.HANG, (c, ready) -> {}))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("service 'never-ready' ended (TERMINATED) before it signalled");
+  }
 }
