@@ -256,4 +256,45 @@ class SupervisorLawsTest {
         .singleElement()
         .satisfies(f -> assertThat(f).hasMessage("flush failed while stopping"));
   }
+
+  @Test
+  void aStartInterruptedBeforeTheChildrenAreUpCarriesTheStopsReport() throws Exception {
+    CountDownLatch sawCancel = new CountDownLatch(1);
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    Thread starter =
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                Supervisor.builder("never-up")
+                    .child(
+                        Child.of(
+                                "slow-init",
+                                Restart.PERMANENT,
+                                c -> {
+                                  c.await(); // never signals ready; fails as it is stopped
+                                  sawCancel.countDown();
+                                  throw new IOException("init aborted badly");
+                                })
+                            .withReadySignal())
+                    .start(Context.background());
+              } catch (RuntimeException e) {
+                thrown.set(e);
+              }
+            });
+    Bounded.until(
+        "slow-init waiting",
+        () ->
+            Tasks.snapshot().stream()
+                .anyMatch(i ->
+                    i.path().equals("never-up/slow-init/run")
+                        && "ctx.await".equals(i.waitReason())));
+    starter.interrupt();
+    Bounded.join(starter);
+    assertThat(thrown.get())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("supervisor 'never-up': interrupted while starting");
+    assertThat(thrown.get().getSuppressed())
+        .singleElement()
+        .satisfies(f -> assertThat(f).hasMessage("init aborted badly"));
+  }
 }
