@@ -160,4 +160,28 @@ class ShutdownTest {
     assertThat(code).isEqualTo(Shutdown.OK);
     assertThat(err()).startsWith("tether: shutdown (SIGINT) clean:");
   }
+
+  @Test
+  void aSupervisorMainNeverClosedWhoseChildFailsWhileDrainingIsReported() {
+    int code =
+        Shutdown.run(
+            Bounded.HANG,
+            ctx -> {
+              Supervisor.builder("orphan-sup")
+                  .child(
+                      "writer",
+                      Supervisor.Restart.PERMANENT,
+                      c -> {
+                        c.await();
+                        throw new java.io.IOException("writer failed while stopping");
+                      })
+                  .start(ctx); // never closed by main
+            },
+            err,
+            false);
+    assertThat(code).isEqualTo(Shutdown.FAILED);
+    assertThat(err())
+        .contains("tether: unreported failure: java.io.IOException: writer failed while stopping")
+        .contains(") failed (1 unreported, printed above)");
+  }
 }
