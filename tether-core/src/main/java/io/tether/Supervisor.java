@@ -278,9 +278,13 @@ public final class Supervisor implements AutoCloseable {
 
     /**
      * Starts the supervisor on {@code ctx} and its children in order; returns once every child's
-     * body has begun. The caller owns it: close it.
+     * body has begun (or signalled ready). The caller owns it: close it.
      *
      * @throws IllegalArgumentException if no child was added
+     * @throws IllegalStateException if the calling thread is interrupted while the children start:
+     *     the supervisor is then stopped (within {@link Child#DEFAULT_STOP_TIMEOUT}), the interrupt
+     *     status is set, and the stop's failures are suppressed exceptions of this one (with the
+     *     report, if it names stragglers), so none is lost
      */
     public Supervisor start(Context ctx) {
       Objects.requireNonNull(ctx, "ctx");
