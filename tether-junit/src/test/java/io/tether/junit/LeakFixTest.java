@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Test;
 class LeakFixTest {
   private static final LeakOptions SHORT = LeakOptions.defaults().settle(Duration.ofMillis(200));
 
+  /** Whether this JVM records where scopes open (the core-full-spawn-sites execution). */
+  private static final boolean FULL_SITES = "full".equals(System.getProperty("tether.spawnSite"));
+
   private final CancellableContext ctx = Context.background().withCancel();
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private final List<Thread> rawThreads = new ArrayList<>();
@@ -188,6 +191,12 @@ class LeakFixTest {
     assertThat(leak.pattern()).isEqualTo(LeakPattern.SEND_BLOCKED);
     assertThat(leak.ownerPath()).isEqualTo("search");
     assertThat(leak.rootOwner()).startsWith("scope 'search', opened at ").endsWith("never closed");
+    if (FULL_SITES) {
+      assertThat(leak.rootOwner())
+          .startsWith("scope 'search', opened at io.tether.junit.LeakFixTest.aSendInside");
+      assertThat(leak.fix())
+          .startsWith("close scope 'search' (opened at io.tether.junit.LeakFixTest.aSendInside");
+    }
     assertThat(leak.fix())
         .startsWith("close scope 'search'")
         .contains("its close() cancels and joins every task under it")
@@ -295,7 +304,10 @@ class LeakFixTest {
         .isInstanceOf(LeakError.class)
         .hasMessageContaining("UNKNOWN: scope 'forgotten' (app/holder/forgotten) still OPEN")
         .hasMessageContaining("owner:       app/holder\n")
-        .hasMessageContaining("opened at:   ")
+        .hasMessageContaining(
+            FULL_SITES
+                ? "opened at:   io.tether.junit.LeakFixTest.lambda$anUnclosedScope"
+                : "opened at:   a line not recorded (-Dtether.spawnSite=full records it)")
         .hasMessageContaining("root cause:  scope 'app', opened at");
   }
 }
