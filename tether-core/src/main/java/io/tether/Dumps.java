@@ -150,10 +150,10 @@ final class Dumps {
   }
 
   private static String tree(List<TaskInfo> infos, Instant now) {
-    // Split each path once, not on every comparison.
+    // Split each path once, not on every comparison; quoted names are one segment.
     Map<TaskInfo, String[]> segments = new java.util.IdentityHashMap<>();
     for (TaskInfo i : infos) {
-      segments.put(i, i.path().split("/", -1));
+      segments.put(i, Registry.segments(i.path()).toArray(String[]::new));
     }
     List<TaskInfo> sorted = new ArrayList<>(infos);
     sorted.sort(Comparator.comparing(segments::get, Dumps::comparePaths));
@@ -194,8 +194,7 @@ final class Dumps {
 
   /** {@code app/ingest} for {@code app/ingest/fetch-17}; null for a root entry. */
   private static String ownerOf(String path) {
-    int slash = path.lastIndexOf('/');
-    return slash < 0 ? null : path.substring(0, slash);
+    return path.indexOf('/') < 0 ? null : Registry.parentPath(path);
   }
 
   /** The stack the record carries, else the live stack of its thread, else nothing. */
@@ -228,6 +227,7 @@ final class Dumps {
     for (TaskInfo i : infos) {
       sb.append(sep).append('{');
       sb.append("\"id\":").append(i.id());
+      sb.append(",\"ownerId\":").append(i.ownerId() == 0 ? "null" : Long.toString(i.ownerId()));
       field(sb, "name", i.name());
       field(sb, "kind", i.kind().name());
       field(sb, "path", i.path());

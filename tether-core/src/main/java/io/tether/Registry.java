@@ -3,7 +3,9 @@ package io.tether;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,14 +47,81 @@ final class Registry {
     };
   }
 
-  /** {@code owner path + "/" + name}, or just {@code name} under no owner. */
+  /**
+   * {@code owner path + "/" + name}, or just {@code name} under no owner; the name as one path
+   * segment (see {@link #segment}).
+   */
   static String pathUnder(Object owner, String name) {
+    String seg = segment(name);
     return switch (owner) {
-      case null -> name;
-      case Task<?> t -> t.path() + "/" + name;
-      case Scope s -> s.path() + "/" + name;
+      case null -> seg;
+      case Task<?> t -> t.path() + "/" + seg;
+      case Scope s -> s.path() + "/" + seg;
       default -> throw new AssertionError("not an owner: " + owner);
     };
+  }
+
+  /**
+   * A name as one path segment: as it is, unless it holds a {@code /}, a {@code "} or a {@code \}
+   * or is empty; then quoted, with {@code "} and {@code \} escaped by a backslash. So paths stay
+   * structural whatever tasks are named: {@code app/web/"GET /slow 0"}.
+   */
+  static String segment(String name) {
+    boolean plain = !name.isEmpty();
+    for (int i = 0; plain && i < name.length(); i++) {
+      char c = name.charAt(i);
+      plain = c != '/' && c != '"' && c != '\\';
+    }
+    if (plain) {
+      return name;
+    }
+    StringBuilder sb = new StringBuilder(name.length() + 2).append('"');
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '"' || c == '\\') {
+        sb.append('\\');
+      }
+      sb.append(c);
+    }
+    return sb.append('"').toString();
+  }
+
+  /**
+   * The segments of a path made by {@link #pathUnder}, each as it appears in the path (quoted
+   * segments keep their quotes): {@code app}, {@code web}, {@code "GET /slow 0"}.
+   */
+  static List<String> segments(String path) {
+    List<String> out = new ArrayList<>();
+    int i = 0;
+    int n = path.length();
+    while (i <= n) {
+      int start = i;
+      if (i < n && path.charAt(i) == '"') {
+        i++;
+        while (i < n && path.charAt(i) != '"') {
+          i += path.charAt(i) == '\\' ? 2 : 1;
+        }
+        i = Math.min(n, i + 1); // past the closing quote
+      }
+      int slash = path.indexOf('/', i);
+      int end = slash < 0 ? n : slash;
+      out.add(path.substring(start, end));
+      i = end + 1;
+    }
+    return out;
+  }
+
+  /** The owner's path of an entry at {@code path}: all but its last segment; null at the root. */
+  static String parentPath(String path) {
+    List<String> segs = segments(path);
+    if (segs.size() < 2) {
+      return null;
+    }
+    int len = 0;
+    for (int k = 0; k < segs.size() - 1; k++) {
+      len += segs.get(k).length() + (k > 0 ? 1 : 0);
+    }
+    return path.substring(0, len);
   }
 
   private static final AtomicLong IDS = new AtomicLong();
@@ -81,19 +150,55 @@ final class Registry {
     TICKERS.remove(ticker);
   }
 
+  /** The roles (services, supervisors) of the scopes registered now. */
+  static List<ScopeRole> roles() {
+    List<ScopeRole> out = new ArrayList<>();
+    for (Scope scope : SCOPES) {
+      ScopeRole r = scope.role;
+      if (r != null) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
   static List<TaskInfo> snapshot() {
     Snapshot at = new Snapshot();
     List<TaskInfo> out = new ArrayList<>();
-    for (Scope scope : SCOPES) {
-      out.add(scope.info(at));
+    // Each entry carries its owner's id, so a tool can rebuild the tree without reading paths.
+    Map<Scope, Long> scopeIds = new IdentityHashMap<>();
+    List<Scope> scopes = new ArrayList<>(SCOPES);
+    List<TaskInfo> scopeInfos = new ArrayList<>(scopes.size());
+    for (Scope scope : scopes) {
+      TaskInfo info = scope.info(at);
+      scopeIds.put(scope, info.id());
+      scopeInfos.add(info);
+    }
+    for (int i = 0; i < scopes.size(); i++) {
+      Scope scope = scopes.get(i);
+      long scopeId = scopeInfos.get(i).id();
+      out.add(scopeInfos.get(i).withOwnerId(idOf(scope.owner(), scopeIds, at)));
       for (Task<?> task : scope.liveTasks()) {
-        out.add(task.info(at, false));
+        out.add(task.info(at, false).withOwnerId(scopeId));
       }
     }
     for (Ticker ticker : TICKERS) {
-      out.add(ticker.info(at));
+      out.add(ticker.info(at).withOwnerId(idOf(ticker.owner(), scopeIds, at)));
     }
     return out;
+  }
+
+  /** The id of an owner (a task or scope), or 0 for none. */
+  private static long idOf(Object owner, Map<Scope, Long> scopeIds, Snapshot at) {
+    return switch (owner) {
+      case null -> 0;
+      case Task<?> t -> t.id();
+      case Scope s -> {
+        Long id = scopeIds.get(s);
+        yield id != null ? id : s.info(at).id(); // left the registry meanwhile
+      }
+      default -> throw new AssertionError("not an owner: " + owner);
+    };
   }
 
   /** One reading of both clocks, so every record of a snapshot has the same "now". */

@@ -12,4 +12,12 @@ interface ScopeRole {
   String state();
 
   List<String> history();
+
+  /**
+   * Failures of the component nobody has seen yet, marked seen by this call: for {@link Shutdown},
+   * which reports what a component left behind when nobody closed it.
+   */
+  default List<Throwable> takeUnseenFailures() {
+    return List.of();
+  }
 }

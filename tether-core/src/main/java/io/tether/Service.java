@@ -1,8 +1,7 @@
 package io.tether;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,26 +33,50 @@ import java.util.function.Function;
  * <pre>
  * STARTING --(body begins; or Service.ready(c) with startAndAwaitReady)--> RUNNING
  * STARTING, RUNNING --(stop(), close(), or the owner's context cancelled)--> STOPPING
- * any of those --(body returns, or throws after its context was cancelled)--> TERMINATED
- * any of those --(body throws while its context is live)--> FAILED
+ * any of those --(body returns, or throws its cancellation)--> TERMINATED
+ * any of those --(body throws anything else, before or after a stop)--> FAILED
  * </pre>
  *
  * States only move forward ({@link State} is ordered). A body that ends by itself, without a stop,
  * goes straight to TERMINATED or FAILED. The service's context is a child of the one it was started
- * on: cancelling that one stops the service too.
+ * on: cancelling that one stops the service too. When the body ends, the service's context is
+ * released (cancelled), so nothing of a service that ended stays linked on its owner's context.
  *
  * <h2>Failure</h2>
  *
- * A body's exception is the service's {@link #failure()}; reading it there, or getting it from
- * {@link #stop(Duration)}'s report, counts as seeing it. {@link #close()} throws a failure nobody
- * has seen (law L4). A listener's exception is never lost either: it is added to the failures the
- * next {@code stop} reports and {@code close} throws.
+ * Whether a body that threw FAILED is decided by the same rule as for a {@link Task}: only the
+ * cancellation itself ({@code CancellationException}, {@code InterruptedException}, an
+ * interrupt-shaped I/O exception or the context's own cause, thrown once the context is done) is
+ * not a failure. An {@code IOException} thrown while stopping is a failure (law L4). A body's
+ * exception is the service's {@link #failure()}; reading it there, or getting it from {@link
+ * #stop(Duration)}'s report, counts as seeing it. {@link #close()} throws a failure nobody has
+ * seen. A listener's exception is never lost either: it is added to the failures the next {@code
+ * stop} reports and {@code close} throws.
  *
  * <h2>Listeners</h2>
  *
- * {@link #addListener(Listener)} hears every later transition, on the thread that made it (the
- * service's own thread for RUNNING and the end states, the stopping thread for STOPPING), never
- * under a lock. Keep listeners short: the service's end waits for them.
+ * {@link #addListener(Listener)} hears every later transition, in the order the transitions
+ * happened, one at a time, never under a lock (Guava's {@code AbstractService}): each transition is
+ * queued as it happens, and the thread that made it delivers the queue unless another thread is
+ * delivering already, which then delivers it too. So a listener never runs concurrently with itself
+ * or another listener of the same service, and never hears STOPPING -&gt; TERMINATED before RUNNING
+ * -&gt; STOPPING. Keep listeners short: {@link #await()} returns only after every listener has
+ * heard the end, and a listener must not wait for its own service.
+ *
+ * <h2>Stopping and interrupts</h2>
+ *
+ * {@link #stop(Duration)} cancels the service's context, so its body's thread is interrupted, and
+ * waits at most the given time. If the thread calling {@code stop} or {@code close} is interrupted,
+ * it keeps waiting (within the bound) and returns with the interrupt status set, as {@code
+ * Scope.close()} does: the report, and the failure it carries, are never dropped.
+ *
+ * <h2>Memory consistency effects</h2>
+ *
+ * Actions before {@code start} happen-before the body runs. The body's actions happen-before {@link
+ * #await()} returns, {@link #stop(Duration)} returns a report that does not name the body, {@link
+ * #close()} returns, and {@link #state()} reads TERMINATED or FAILED. A transition happens-before
+ * every listener call that hears it, and each listener call happens-before the next one of the same
+ * service.
  *
  * <h2>Bad input</h2>
  *
@@ -95,35 +118,55 @@ public final class Service implements AutoCloseable {
     void stateChanged(Service service, State from, State to) throws Exception;
   }
 
-  private static final VarHandle STATE;
-
-  static {
-    try {
-      STATE = MethodHandles.lookup().findVarHandle(Service.class, "state", State.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
   private final String name;
   private final Scope scope;
   private final Task<Void> task;
+
+  /** Guards transitions, {@link #listeners}, {@link #events} and {@link #dispatching}. */
+  private final Object lock = new Object();
+
+  /** Changed only under {@link #lock}, forward only; read without it. */
   private volatile State state = State.STARTING;
+
   private final WaitGroup readyOrEnded = new WaitGroup();
+
+  /** Done once the body has ended and its end state is recorded (before listeners hear it). */
+  private final WaitGroup bodyEnded = new WaitGroup();
+
+  /** Done once every listener has heard the end: what {@link #await()} waits for. */
   private final WaitGroup ended = new WaitGroup();
-  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+  /** Guarded by {@link #lock}. */
+  private final List<Listener> listeners = new ArrayList<>();
+
+  /**
+   * Transitions not yet delivered, in the order they happened; guarded by {@link #lock}. Each
+   * carries the listeners registered when it happened. Delivered one at a time, outside the lock,
+   * by whichever thread finds nobody delivering (Guava's {@code ListenerCallQueue}).
+   */
+  private final ArrayDeque<Event> events = new ArrayDeque<>();
+
+  /** Whether a thread is delivering {@link #events} now; guarded by {@link #lock}. */
+  private boolean dispatching;
+
   private final List<Throwable> listenerFailures = new CopyOnWriteArrayList<>();
+
+  /**
+   * One transition to deliver; {@code to == null} marks the end: {@link #ended} is counted down.
+   */
+  private record Event(State from, State to, List<Listener> listeners) {}
 
   private Service(
       Context ctx,
       String name,
-      VoidWork body,
+      Object body, // a VoidWork, or a ReadyWork
       boolean signalsReady,
       Function<Service, ScopeRole> role,
       Listener first,
       Object site) {
     this.name = name;
     readyOrEnded.add(1);
+    bodyEnded.add(1);
     ended.add(1);
     if (first != null) {
       listeners.add(first); // before the body can run: hears every transition
@@ -190,24 +233,34 @@ public final class Service implements AutoCloseable {
   public static Service startAndAwaitReady(
       Context ctx, String name, Duration readyTimeout, VoidWork body)
       throws InterruptedException, TimeoutException {
+    return awaitReady(ctx, name, readyTimeout, Objects.requireNonNull(body, "body"));
+  }
+
+  private static Service awaitReady(Context ctx, String name, Duration readyTimeout, Object body)
+      throws InterruptedException, TimeoutException {
     checkTimeout(readyTimeout, "startAndAwaitReady");
-    Service s =
-        new Service(
-            ctx, checkName(name), Objects.requireNonNull(body, "body"), true, null, null, null);
+    Service s = new Service(ctx, checkName(name), body, true, null, null, null);
     boolean inTime;
     try {
       inTime = s.readyOrEnded.await(readyTimeout);
     } catch (InterruptedException e) {
-      s.stop(readyTimeout);
-      throw e;
+      // The stop's report (a straggler, a failure it marks seen) travels with the exception.
+      throw withReport(e, s, s.stop(readyTimeout));
     }
     if (s.wasReady) {
       return s;
     }
     if (!inTime) {
       StopReport r = s.stop(readyTimeout);
-      throw new TimeoutException(
-          s.describe() + " did not signal Service.ready(ctx) within " + readyTimeout + "; " + r);
+      TimeoutException e =
+          new TimeoutException(
+              s.describe()
+                  + " did not signal Service.ready(ctx) within "
+                  + readyTimeout
+                  + "; "
+                  + r);
+      r.failures().forEach(e::addSuppressed); // marked seen by the stop: not dropped here
+      throw e;
     }
     s.ended.await(); // it has ended: the wait is for the last step of its end
     Throwable f = s.failure(); // seen here, so the close below does not throw it again
@@ -217,6 +270,44 @@ public final class Service implements AutoCloseable {
     }
     throw new IllegalStateException(
         s.describe() + " ended (" + s.state + ") before it signalled Service.ready(ctx)");
+  }
+
+  /**
+   * A service body that is handed its readiness signal: {@code ready.run()} makes the service
+   * RUNNING and lets {@link #startReady(Context, String, Duration, ReadyWork)} return. Calling it
+   * again is a no-op; it may be called from any thread (a task the body spawned, a callback), and
+   * it is an explicit link to its service, where {@link #ready(Context)} has to find the service
+   * from a context.
+   */
+  @FunctionalInterface
+  public interface ReadyWork {
+    /** Runs the body with its context and its readiness signal. */
+    void run(Context ctx, Runnable ready) throws Exception;
+  }
+
+  /**
+   * Like {@link #startAndAwaitReady(Context, String, Duration, VoidWork)}, with a body that is
+   * handed its readiness signal (a name of its own: an overload would make method references such
+   * as {@code Context::await} ambiguous):
+   *
+   * <pre>{@code
+   * Service http = Service.startReady(ctx, "http", Duration.ofSeconds(5), (c, ready) -> {
+   *   try (ServerSocket socket = bind(8080)) {
+   *     ready.run();                       // bound: the starter returns now
+   *     serve(c, socket);
+   *   }
+   * });
+   * }</pre>
+   *
+   * @throws TaskFailedException if the body failed before it was ready (its exception is the cause)
+   * @throws IllegalStateException if the body returned, or was cancelled, before it was ready
+   * @throws TimeoutException if it was not ready within {@code readyTimeout}
+   * @throws InterruptedException if interrupted while waiting
+   * @throws IllegalArgumentException if {@code readyTimeout} is negative
+   */
+  public static Service startReady(Context ctx, String name, Duration readyTimeout, ReadyWork body)
+      throws InterruptedException, TimeoutException {
+    return awaitReady(ctx, name, readyTimeout, Objects.requireNonNull(body, "body"));
   }
 
   /**
@@ -270,57 +361,116 @@ public final class Service implements AutoCloseable {
    * decided here, once, as it ends, so a stop that arrives while the end is being recorded cannot
    * turn a failure into a cancellation.
    */
-  private void runBody(Context c, VoidWork body, boolean signalsReady) {
+  private void runBody(Context c, Object body, boolean signalsReady) {
     if (!signalsReady) {
       becomeReady();
     }
     Throwable thrown = null;
     try {
-      body.run(c);
+      if (body instanceof ReadyWork w) {
+        w.run(c, this::becomeReady); // the handle: an explicit link, no search
+      } else {
+        ((VoidWork) body).run(c);
+      }
     } catch (Exception | Error e) {
       thrown = e;
     }
-    boolean failed = thrown != null && !c.isDone();
+    // The one rule shared with tasks (law L4): only the cancellation itself is not a failure;
+    // anything else a body throws, even after a stop, is.
+    boolean failed = thrown != null && !Outcomes.isCancellation(thrown, c);
     if (failed) {
       failure = thrown; // before the state: a listener told of FAILED can read it
     }
     scope.seal(); // nothing else runs here: the scope leaves the registry as this task ends
-    moveTo(failed ? State.FAILED : State.TERMINATED);
-    ended.done();
+    State end = failed ? State.FAILED : State.TERMINATED;
+    State from;
+    synchronized (lock) {
+      from = state;
+      state = end;
+      events.add(new Event(from, end, List.copyOf(listeners)));
+      events.add(new Event(end, null, List.of()));
+    }
+    if (from == State.STARTING) {
+      readyOrEnded.done(); // it ended before it was ready
+    }
+    bodyEnded.done();
+    // Release the scope's context: it is linked on the owner's context, and a body that returned
+    // by itself must leave nothing reachable from a live context that the registry does not show.
+    // (Cancelling it cancels only what the body left running under its own context.)
+    scope.cancel();
+    dispatch();
   }
 
   private void becomeReady() {
-    if (STATE.compareAndSet(this, State.STARTING, State.RUNNING)) {
+    synchronized (lock) {
+      if (state != State.STARTING) {
+        return;
+      }
+      state = State.RUNNING;
       wasReady = true;
-      readyOrEnded.done();
-      fire(State.STARTING, State.RUNNING);
+      events.add(new Event(State.STARTING, State.RUNNING, List.copyOf(listeners)));
     }
+    readyOrEnded.done();
+    dispatch();
   }
 
-  /** Moves forward to {@code to} unless already there or past it; tells the listeners. */
-  private boolean moveTo(State to) {
+  /**
+   * Moves forward to {@code to} (STOPPING) unless already there or past it; queues the transition
+   * for the listeners and delivers what is queued.
+   */
+  boolean moveTo(State to) {
     State from;
-    do {
+    synchronized (lock) {
       from = state;
       if (from.compareTo(to) >= 0 || from.isTerminal()) {
         return false;
       }
-    } while (!STATE.compareAndSet(this, from, to));
+      state = to;
+      events.add(new Event(from, to, List.copyOf(listeners)));
+    }
     if (from == State.STARTING) {
       readyOrEnded.done();
     }
-    fire(from, to);
+    dispatch();
     return true;
   }
 
-  private void fire(State from, State to) {
-    for (Listener l : listeners) {
+  /**
+   * Delivers queued transitions, oldest first, one at a time, never under the lock. If another
+   * thread is delivering, returns at once: that thread delivers what this one queued, in order.
+   */
+  private void dispatch() {
+    while (true) {
+      Event e;
+      synchronized (lock) {
+        if (dispatching || events.isEmpty()) {
+          return;
+        }
+        e = events.poll();
+        dispatching = true;
+      }
       try {
-        l.stateChanged(this, from, to);
-      } catch (Exception | Error e) {
+        if (e.to() == null) {
+          ended.done();
+        } else {
+          deliver(e);
+        }
+      } finally {
+        synchronized (lock) {
+          dispatching = false;
+        }
+      }
+    }
+  }
+
+  private void deliver(Event e) {
+    for (Listener l : e.listeners()) {
+      try {
+        l.stateChanged(this, e.from(), e.to());
+      } catch (Exception | Error x) {
         listenerFailures.add(
             new IllegalStateException(
-                describe() + ": listener " + l + " threw on " + from + " -> " + to, e));
+                describe() + ": listener " + l + " threw on " + e.from() + " -> " + e.to(), x));
       }
     }
   }
@@ -366,7 +516,10 @@ public final class Service implements AutoCloseable {
    * nothing.
    */
   public void addListener(Listener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    Objects.requireNonNull(listener, "listener");
+    synchronized (lock) {
+      listeners.add(listener);
+    }
   }
 
   /**
@@ -400,19 +553,68 @@ public final class Service implements AutoCloseable {
   public StopReport stop(Duration timeout) {
     checkTimeout(timeout, "stop");
     refuseFromOwnBody("stop(Duration)");
+    long start = System.nanoTime();
+    long deadline = start + AbstractContext.saturatedNanos(timeout);
     moveTo(State.STOPPING);
-    StopReport r = scope.stop(timeout);
-    List<Throwable> more = new ArrayList<>(2);
+    scope.cancel();
+    boolean interrupted = awaitBodyEnd(deadline);
+    try {
+      return report(start, timeout);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Waits until the body has ended or {@code deadline} ({@link System#nanoTime()}) passes, through
+   * interrupts, as {@code Scope.close()} does: an interrupted stop would otherwise drop its report
+   * and the failure it carries. Returns whether the thread was interrupted (the status is cleared;
+   * the caller restores it).
+   */
+  boolean awaitBodyEnd(long deadline) {
+    boolean interrupted = Thread.interrupted();
+    while (true) {
+      try {
+        bodyEnded.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        return interrupted;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+  }
+
+  /**
+   * The report of a stop begun at {@code start}: closes the scope (its context is cancelled
+   * already), names the body's task if it is still running, and carries the body's failure (if
+   * nobody had seen it) and every listener's exception. Call with the interrupt status clear.
+   */
+  private StopReport report(long start, Duration timeout) {
+    boolean bodyDone = bodyEnded.count() == 0;
+    // Once the body has ended, what is left of its task is a few steps of Tether's own (no user
+    // code): wait for them in full, so an ended body is never named a straggler.
+    Duration rest =
+        bodyDone
+            ? (timeout.compareTo(DEFAULT_STOP_TIMEOUT) > 0 ? timeout : DEFAULT_STOP_TIMEOUT)
+            : Duration.ofNanos(Math.max(0, remaining(start, timeout)));
+    StopReport r = scope.stop(rest);
+    List<Throwable> failures = new ArrayList<>(r.failures());
     if (state == State.FAILED && !failureSeen) {
       failureSeen = true;
-      more.add(failure);
+      failures.add(failure);
     }
-    more.addAll(drainListenerFailures());
-    if (more.isEmpty()) {
-      return r;
-    }
-    more.addAll(0, r.failures());
-    return new StopReport(r.stragglers(), more, r.elapsed());
+    failures.addAll(drainListenerFailures());
+    return new StopReport(r.stragglers(), failures, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private static long remaining(long start, Duration timeout) {
+    return start + AbstractContext.saturatedNanos(timeout) - System.nanoTime();
+  }
+
+  /** For a supervisor: marks this service STOPPING (telling listeners) without cancelling it. */
+  void beginStop() {
+    moveTo(State.STOPPING);
   }
 
   /**
@@ -425,6 +627,18 @@ public final class Service implements AutoCloseable {
   @Override
   public void close() {
     throwIfNotClean(describe(), stop(DEFAULT_STOP_TIMEOUT));
+  }
+
+  /**
+   * Adds what a stop found to {@code e}, so that giving up on a start never drops a failure: each
+   * failure as a suppressed exception, and the report if it names stragglers.
+   */
+  static <E extends Exception> E withReport(E e, Object what, StopReport r) {
+    if (!r.stragglers().isEmpty()) {
+      e.addSuppressed(new IllegalStateException(what + " did not stop: " + r));
+    }
+    r.failures().forEach(e::addSuppressed);
+    return e;
   }
 
   /** What close() does with a stop's report: stragglers, then failures, are thrown. */
@@ -450,7 +664,7 @@ public final class Service implements AutoCloseable {
     return out;
   }
 
-  private void refuseFromOwnBody(String what) {
+  void refuseFromOwnBody(String what) {
     if (Thread.currentThread() == task.thread) {
       throw new IllegalStateException(
           describe()
@@ -459,6 +673,17 @@ public final class Service implements AutoCloseable {
               + " called from its own body would wait for itself; return from the body (or"
               + " cancel its context) instead");
     }
+  }
+
+  /** The body's failure and listeners' exceptions nobody has seen, now marked seen. */
+  List<Throwable> takeUnseenFailures() {
+    List<Throwable> out = new ArrayList<>(1);
+    if (state == State.FAILED && !failureSeen) {
+      failureSeen = true;
+      out.add(failure);
+    }
+    out.addAll(drainListenerFailures());
+    return out;
   }
 
   Task<Void> bodyTask() {
@@ -505,6 +730,11 @@ public final class Service implements AutoCloseable {
     @Override
     public List<String> history() {
       return List.of();
+    }
+
+    @Override
+    public List<Throwable> takeUnseenFailures() {
+      return Service.this.takeUnseenFailures();
     }
   }
 }

@@ -44,9 +44,20 @@ import sun.misc.SignalHandler;
  *
  * <h2>Exit codes</h2>
  *
- * {@link #OK} 0: clean; {@link #FAILED} 1: {@code main} failed (its exception is printed); {@link
- * #STRAGGLERS} 2: tasks outlived the grace period (also when {@code main} failed); {@code 128 +
+ * {@link #OK} 0: clean; {@link #FAILED} 1: something failed and nothing outlived the grace period;
+ * {@link #STRAGGLERS} 2: tasks outlived the grace period (also when something failed); {@code 128 +
  * signal} (130 for SIGINT, 143 for SIGTERM): forced by a second signal.
+ *
+ * <p>"Failed" follows the rule tasks and services use (law L4): {@code main} threw anything but its
+ * cancellation (an {@code IOException} thrown while draining counts), or a task, service or
+ * supervisor that was live when the stop began ended with a failure nobody had seen (a service
+ * {@code main} never closed that threw while stopping). Each such failure is printed.
+ *
+ * <h2>Memory consistency effects</h2>
+ *
+ * The signal (or {@code main}'s end) happens-before {@code main}'s context is done, as observed by
+ * every task under it. Actions of every task that ended within the grace period happen-before
+ * {@code run} returns its exit code.
  */
 public final class Shutdown {
   private Shutdown() {}
@@ -54,7 +65,10 @@ public final class Shutdown {
   /** Everything stopped in time and {@code main} did not fail. */
   public static final int OK = 0;
 
-  /** {@code main} threw while its context was live. */
+  /**
+   * {@code main}, or a service or supervisor live at the stop, failed (threw something other than
+   * its cancellation, also while draining), and nothing outlived the grace period.
+   */
   public static final int FAILED = 1;
 
   /** Some task was still running when the grace period ended. */
@@ -118,6 +132,9 @@ public final class Shutdown {
     private volatile int liveAtStop;
     private volatile Throwable mainFailure;
 
+    /** The services and supervisors live when the stop began: their failures must be counted. */
+    private volatile List<ScopeRole> componentsAtStop = List.of();
+
     Run(Duration grace, PrintStream err) {
       this.grace = grace;
       this.err = err;
@@ -174,6 +191,7 @@ public final class Shutdown {
         reason = why;
         stopNanos = System.nanoTime();
         liveAtStop = liveTasks().size();
+        componentsAtStop = Registry.roles();
         root.cancel(new CancellationException("shutdown: " + why));
       }
     }
@@ -191,8 +209,10 @@ public final class Shutdown {
               try {
                 main.run(c);
               } catch (Exception | Error e) {
-                if (!c.isDone()) {
-                  mainFailure = e; // decided before the stop below cancels everything
+                // The rule tasks and services use (law L4): anything but the cancellation itself
+                // is a failure, also when main throws it while the shutdown drains.
+                if (!Outcomes.isCancellation(e, c)) {
+                  mainFailure = e;
                 }
                 throw e;
               } finally {
@@ -236,11 +256,24 @@ public final class Shutdown {
           err.println("tether: main failed (" + reason + "):");
           failure.printStackTrace(err);
         }
+        List<Throwable> unreported = new ArrayList<>();
         for (Throwable f : report.failures()) {
           if (f != failure) {
-            err.print("tether: unreported failure: ");
-            f.printStackTrace(err);
+            unreported.add(f);
           }
+        }
+        // A service or supervisor nobody closed that failed (also while draining): its failure
+        // would reach nobody else.
+        for (ScopeRole r : componentsAtStop) {
+          for (Throwable f : r.takeUnseenFailures()) {
+            if (f != failure && !unreported.contains(f)) {
+              unreported.add(f);
+            }
+          }
+        }
+        for (Throwable f : unreported) {
+          err.print("tether: unreported failure: ");
+          f.printStackTrace(err);
         }
         if (!stragglers.isEmpty()) {
           err.println(
@@ -255,10 +288,17 @@ public final class Shutdown {
           err.flush();
           return STRAGGLERS;
         }
+        boolean failed = failure != null || !unreported.isEmpty();
         err.println(
             "tether: shutdown ("
                 + reason
-                + ") clean: "
+                + (failed
+                    ? ") failed ("
+                        + (failure != null ? "main" : "")
+                        + (failure != null && !unreported.isEmpty() ? " and " : "")
+                        + (unreported.isEmpty() ? "" : unreported.size() + " unreported")
+                        + ", printed above): "
+                    : ") clean: ")
                 + liveAtStop
                 + (liveAtStop == 1 ? " task" : " tasks")
                 + " stopped in "
@@ -267,7 +307,7 @@ public final class Shutdown {
                 + TaskInfo.human(Duration.ofNanos(System.nanoTime() - start))
                 + ")");
         err.flush();
-        return failure != null || !report.failures().isEmpty() ? FAILED : OK;
+        return failed ? FAILED : OK;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         err.println("tether: interrupted while stopping (" + reason + ")");

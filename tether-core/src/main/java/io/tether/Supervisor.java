@@ -49,9 +49,30 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <h2>Stopping</h2>
  *
- * {@link #stop(Duration)} (or the owner's context being cancelled) stops the children in reverse
- * start order, each within its own {@link Child#stopTimeout()}; a child that overruns is named in
- * the report as a straggler and the stop goes on to the next.
+ * Each child runs under a cancellable child of the supervisor's context. {@link #stop(Duration)}
+ * stops the children in reverse start order, each within its own {@link Child#stopTimeout()} cut to
+ * what is left of the stop's bound; a child that overruns is named in the report as a straggler
+ * (with its stack) and the stop goes on to the next. When the bound runs out, every child still
+ * running is cancelled at once: a stop never returns leaving a child uncancelled, and its report
+ * names every child still alive. Cancelling the owner's context cancels all children at once (law
+ * L3); the supervisor then waits for them, last started first, each within its bound. {@link
+ * #close()} is a stop with {@link Service#DEFAULT_STOP_TIMEOUT} that throws what the report holds.
+ * An interrupted stop keeps waiting within its bound and returns with the interrupt status set.
+ *
+ * <h2>Failures</h2>
+ *
+ * A child's end is judged by the rule tasks use: only its cancellation is not a failure; an
+ * exception thrown while it is being stopped is a failure, carried by the supervisor's stop report
+ * and thrown by {@link #close()}. {@link #restarts()} keeps the newest events only (a crash loop
+ * keeps constant memory); {@link #endsHandled()} and {@link #restartsMade()} count them all.
+ *
+ * <h2>Memory consistency effects</h2>
+ *
+ * Actions before {@link Builder#start} happen-before every child body runs; a child's start
+ * happens-before the next child's start (so a child may rely on those before it). A child's end
+ * happens-before the supervisor acts on it (its restart, or the restart event that records it). The
+ * actions of every child that ended in time happen-before {@link #stop(Duration)} or {@link
+ * #close()} return.
  */
 public final class Supervisor implements AutoCloseable {
 
@@ -257,9 +278,13 @@ public final class Supervisor implements AutoCloseable {
 
     /**
      * Starts the supervisor on {@code ctx} and its children in order; returns once every child's
-     * body has begun. The caller owns it: close it.
+     * body has begun (or signalled ready). The caller owns it: close it.
      *
      * @throws IllegalArgumentException if no child was added
+     * @throws IllegalStateException if the calling thread is interrupted while the children start:
+     *     the supervisor is then stopped (within {@link Child#DEFAULT_STOP_TIMEOUT}), the interrupt
+     *     status is set, and the stop's failures are suppressed exceptions of this one (with the
+     *     report, if it names stragglers), so none is lost
      */
     public Supervisor start(Context ctx) {
       Objects.requireNonNull(ctx, "ctx");
@@ -271,9 +296,11 @@ public final class Supervisor implements AutoCloseable {
       try {
         s.started.await(ctx);
       } catch (InterruptedException e) {
-        s.stop(Child.DEFAULT_STOP_TIMEOUT);
+        // The stop's report (stragglers, failures it marks seen) travels with the exception.
+        StopReport r = s.stop(Child.DEFAULT_STOP_TIMEOUT);
         Thread.currentThread().interrupt();
-        throw new IllegalStateException(s.describe() + ": interrupted while starting", e);
+        throw Service.withReport(
+            new IllegalStateException(s.describe() + ": interrupted while starting", e), s, r);
       }
       return s;
     }
@@ -281,6 +308,9 @@ public final class Supervisor implements AutoCloseable {
 
   /** How many restart events the registry's history shows (the newest). */
   private static final int HISTORY_SHOWN = 20;
+
+  /** How many restart events {@link #restarts()} keeps (the newest); older ones are counted. */
+  static final int HISTORY_KEPT = 64;
 
   private final String name;
   private final Strategy strategy;
@@ -303,10 +333,33 @@ public final class Supervisor implements AutoCloseable {
   private final Channel<Boolean> doorbell = Channel.buffered(1);
   private final WaitGroup handleSet = new WaitGroup();
   private final WaitGroup started = new WaitGroup();
-  private final List<RestartEvent> restarts = new CopyOnWriteArrayList<>();
+
+  /** The newest {@link #HISTORY_KEPT} events, oldest first; guarded by itself. */
+  private final ArrayDeque<RestartEvent> history = new ArrayDeque<>();
+
+  /** Every end handled, and every restart made, since the start; guarded by {@link #history}. */
+  private long endsHandled;
+
+  private long restartsMade;
+
   private final List<TaskInfo> childStragglers = new CopyOnWriteArrayList<>();
   private final List<Throwable> unreported = new CopyOnWriteArrayList<>();
-  private final ArrayDeque<Long> restartTimes = new ArrayDeque<>(); // control thread only
+
+  /**
+   * When each of the latest restarts happened ({@link System#nanoTime()}), a ring of at most {@code
+   * maxRestarts} entries: all the intensity rule needs. Control thread only.
+   */
+  private long[] restartTimes = new long[0];
+
+  private int restartHead; // index of the oldest entry
+
+  private int restartCount; // entries in the ring
+
+  /**
+   * The deadline ({@link System#nanoTime()}) of the first explicit {@link #stop}, which bounds the
+   * control loop's ordered stop of the children; {@link Long#MAX_VALUE} until then.
+   */
+  private volatile long stopDeadline = Long.MAX_VALUE;
 
   private record Ended(int index, Service incarnation) {}
 
@@ -334,9 +387,11 @@ public final class Supervisor implements AutoCloseable {
 
   private void supervise(Context c) throws Exception {
     handleSet.await();
-    // Children hang under the supervisor (path sup/child) but are not cancelled with it: this loop
-    // stops them itself, in reverse start order, each within its own bound.
-    Context childParent = control.scopeContext().withoutCancel();
+    // Each child runs under a cancellable child of the supervisor's context (its service's own
+    // scope): cancelling the supervisor from above cancels every child at once (law L3). An
+    // explicit stop cancels only this loop's own context: the loop then stops the children itself,
+    // in reverse start order, each within its own bound (and within the stop's).
+    Context childParent = control.scopeContext();
     boolean startSignalled = false;
     try {
       for (int i = 0; i < specs.size(); i++) {
@@ -403,17 +458,16 @@ public final class Supervisor implements AutoCloseable {
       if (cause != null) {
         unreported.add(cause); // nobody restarts it: the owner hears of it at the stop
       }
-      restarts.add(
-          new RestartEvent(Instant.now(), spec.name(), how, cause, List.of(), Duration.ZERO));
+      record(new RestartEvent(Instant.now(), spec.name(), how, cause, List.of(), Duration.ZERO));
       return;
     }
     long now = System.nanoTime();
-    while (!restartTimes.isEmpty() && now - restartTimes.peekFirst() > periodNanos) {
-      restartTimes.pollFirst();
+    while (restartCount > 0 && now - restartTimes[restartHead] > periodNanos) {
+      restartHead = (restartHead + 1) % restartTimes.length;
+      restartCount--;
     }
-    if (restartTimes.size() >= maxRestarts) {
-      restarts.add(
-          new RestartEvent(Instant.now(), spec.name(), how, cause, List.of(), Duration.ZERO));
+    if (restartCount >= maxRestarts) {
+      record(new RestartEvent(Instant.now(), spec.name(), how, cause, List.of(), Duration.ZERO));
       throw new TaskFailedException(
           describe()
               + " gave up: child '"
@@ -428,8 +482,8 @@ public final class Supervisor implements AutoCloseable {
               + "; its children are stopped",
           cause);
     }
-    Duration delay = backoff(restartTimes.size());
-    restartTimes.addLast(now);
+    Duration delay = backoff(restartCount);
+    noteRestart(now);
 
     List<Integer> group = restartGroup(i);
     // Stop the rest of the group, last started first; temporary ones are not brought back.
@@ -447,7 +501,7 @@ public final class Supervisor implements AutoCloseable {
         names.add(specs.get(j).name());
       }
     }
-    restarts.add(new RestartEvent(Instant.now(), spec.name(), how, cause, names, delay));
+    record(new RestartEvent(Instant.now(), spec.name(), how, cause, names, delay));
     if (!delay.isZero() && c.await(delay)) {
       return; // stopped during the backoff
     }
@@ -456,6 +510,34 @@ public final class Supervisor implements AutoCloseable {
         return;
       }
       startChild(j, childParent, c);
+    }
+  }
+
+  /** Adds a restart time to the ring (which has fewer than {@code maxRestarts} entries). */
+  private void noteRestart(long now) {
+    if (restartCount == restartTimes.length) { // grows by doubling, up to maxRestarts
+      long[] bigger = new long[Math.min(maxRestarts, Math.max(4, restartTimes.length * 2))];
+      for (int k = 0; k < restartCount; k++) {
+        bigger[k] = restartTimes[(restartHead + k) % restartTimes.length];
+      }
+      restartTimes = bigger;
+      restartHead = 0;
+    }
+    restartTimes[(restartHead + restartCount) % restartTimes.length] = now;
+    restartCount++;
+  }
+
+  /** Keeps {@code e} in the bounded history and counts it. */
+  private void record(RestartEvent e) {
+    synchronized (history) {
+      endsHandled++;
+      if (!e.restarted().isEmpty()) {
+        restartsMade++;
+      }
+      if (history.size() == HISTORY_KEPT) {
+        history.pollFirst();
+      }
+      history.addLast(e);
     }
   }
 
@@ -488,7 +570,17 @@ public final class Supervisor implements AutoCloseable {
     if (svc == null) {
       return;
     }
-    absorb(svc.stop(specs.get(j).stopTimeout()));
+    // Its own bound, cut to what is left of an explicit stop's: a stop that has run out of time
+    // still cancels the child (a zero wait), so none is left running uncancelled.
+    Duration bound = specs.get(j).stopTimeout();
+    long deadline = stopDeadline;
+    if (deadline != Long.MAX_VALUE) {
+      long left = Math.max(0, deadline - System.nanoTime());
+      if (left < AbstractContext.saturatedNanos(bound)) {
+        bound = Duration.ofNanos(left);
+      }
+    }
+    absorb(svc.stop(bound));
   }
 
   /** Keeps what a child's stop found for the supervisor's own stop report. */
@@ -544,9 +636,29 @@ public final class Supervisor implements AutoCloseable {
     throw new IllegalArgumentException(describe() + " has no child named '" + child + "'");
   }
 
-  /** Every end it handled, oldest first: restarts, and ends it did not restart. */
+  /**
+   * The newest ends it handled (at most the last 64), oldest first: restarts, and ends it did not
+   * restart. Older events are only counted ({@link #endsHandled()}, {@link #restartsMade()}): a
+   * crash loop keeps a supervisor's memory constant.
+   */
   public List<RestartEvent> restarts() {
-    return List.copyOf(restarts);
+    synchronized (history) {
+      return List.copyOf(history);
+    }
+  }
+
+  /** How many ends of children it has handled since it started (restarted or not). */
+  public long endsHandled() {
+    synchronized (history) {
+      return endsHandled;
+    }
+  }
+
+  /** How many of those ends it answered with a restart. */
+  public long restartsMade() {
+    synchronized (history) {
+      return restartsMade;
+    }
   }
 
   /** Waits until it has stopped or given up; returns TERMINATED or FAILED. */
@@ -560,31 +672,64 @@ public final class Supervisor implements AutoCloseable {
   }
 
   /**
-   * Stops the children in reverse start order (each within its own bound) and the supervisor,
-   * waiting at most {@code timeout} in all. The report names every child that overran its bound,
-   * and carries the supervisor's failure and children's failures nobody restarted, if unseen.
+   * Stops the children in reverse start order and then the supervisor, waiting at most {@code
+   * timeout} in all; each child gets its own {@link Child#stopTimeout()}, cut to what is left of
+   * {@code timeout}. Every child is cancelled, even those the time did not reach: when {@code
+   * timeout} runs out, whatever still runs under the supervisor is cancelled at once. The report
+   * names every child still alive (and the supervisor's own loop, if it is), each with its stack,
+   * and carries the supervisor's failure and children's failures nobody restarted, if unseen. If
+   * the calling thread is interrupted, it keeps waiting (within the bound) and returns with the
+   * interrupt status set. Calling it again reports what is left.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is negative
    */
   public StopReport stop(Duration timeout) {
-    StopReport r = control.stop(timeout);
-    List<TaskInfo> stragglers = new ArrayList<>(r.stragglers());
-    Set<Long> ids = new HashSet<>();
-    for (TaskInfo t : stragglers) {
-      ids.add(t.id());
+    Service.checkTimeout(timeout, "stop");
+    control.refuseFromOwnBody("stop(Duration)");
+    long start = System.nanoTime();
+    long deadline = start + AbstractContext.saturatedNanos(timeout);
+    if (deadline - stopDeadline < 0 || stopDeadline == Long.MAX_VALUE) {
+      stopDeadline = deadline; // before the cancel below, which publishes it to the loop
     }
-    // A child straggler stays named until its thread has ended.
-    childStragglers.removeIf(t -> t.thread() == null || !t.thread().isAlive());
-    for (TaskInfo t : childStragglers) {
-      if (ids.add(t.id())) {
-        stragglers.add(t);
+    control.beginStop();
+    control.bodyTask().cancel(); // the loop alone: it stops the children in order
+    boolean interrupted = control.awaitBodyEnd(deadline);
+    try {
+      // Cancels the supervisor's context: any child still running (the loop ran out of time) is
+      // cancelled now, and the loop's task is named if it has not ended.
+      StopReport r = control.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      List<TaskInfo> stragglers = new ArrayList<>(r.stragglers());
+      Set<Long> ids = new HashSet<>();
+      for (TaskInfo t : stragglers) {
+        ids.add(t.id());
+      }
+      Registry.Snapshot at = new Registry.Snapshot();
+      for (int i = 0; i < specs.size(); i++) {
+        Service s = latest.get(i);
+        if (s != null && !s.bodyTask().isEnded() && ids.add(s.bodyTask().id())) {
+          s.bodyTask().straggler = true;
+          stragglers.add(s.bodyTask().info(at, true));
+        }
+      }
+      // An earlier incarnation that overran its stop stays named until its thread has ended.
+      childStragglers.removeIf(t -> t.thread() == null || !t.thread().isAlive());
+      for (TaskInfo t : childStragglers) {
+        if (ids.add(t.id())) {
+          stragglers.add(t);
+        }
+      }
+      List<Throwable> failures = new ArrayList<>(r.failures());
+      for (Throwable t : unreported) {
+        if (unreported.remove(t)) {
+          failures.add(t);
+        }
+      }
+      return new StopReport(stragglers, failures, Duration.ofNanos(System.nanoTime() - start));
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
-    List<Throwable> failures = new ArrayList<>(r.failures());
-    for (Throwable t : unreported) {
-      if (unreported.remove(t)) {
-        failures.add(t);
-      }
-    }
-    return new StopReport(stragglers, failures, r.elapsed());
   }
 
   /**
@@ -602,10 +747,10 @@ public final class Supervisor implements AutoCloseable {
     return "supervisor '" + name + "'";
   }
 
-  /** {@code Supervisor[ingest, RUNNING, 2 restarts]}. */
+  /** {@code Supervisor[ingest, RUNNING, 2 ends handled]}. */
   @Override
   public String toString() {
-    return "Supervisor[" + name + ", " + state() + ", " + restarts.size() + " ends handled]";
+    return "Supervisor[" + name + ", " + state() + ", " + endsHandled() + " ends handled]";
   }
 
   /** How the supervisor shows in the registry: its state and its newest restart events. */
@@ -621,10 +766,41 @@ public final class Supervisor implements AutoCloseable {
     }
 
     @Override
+    public List<Throwable> takeUnseenFailures() {
+      List<Throwable> out = new ArrayList<>();
+      if (control != null) {
+        out.addAll(control.takeUnseenFailures());
+      }
+      for (Throwable t : unreported) {
+        if (unreported.remove(t)) {
+          out.add(t);
+        }
+      }
+      return out;
+    }
+
+    @Override
     public List<String> history() {
-      List<RestartEvent> all = List.copyOf(restarts);
+      List<RestartEvent> all;
+      long ends;
+      long made;
+      synchronized (history) {
+        all = List.copyOf(history);
+        ends = endsHandled;
+        made = restartsMade;
+      }
       List<String> out = new ArrayList<>();
-      for (RestartEvent e : all.subList(Math.max(0, all.size() - HISTORY_SHOWN), all.size())) {
+      int shown = Math.min(HISTORY_SHOWN, all.size());
+      if (ends > shown) {
+        out.add(
+            (ends - shown)
+                + " earlier end(s) not shown; "
+                + ends
+                + " handled in all, "
+                + made
+                + " restarted");
+      }
+      for (RestartEvent e : all.subList(all.size() - shown, all.size())) {
         out.add(e.toString());
       }
       return out;

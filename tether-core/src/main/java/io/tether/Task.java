@@ -288,7 +288,7 @@ public final class Task<T> {
 
   /** {@code app/ingest/fetch-17}: the scope's path, then this task's name. */
   String path() {
-    return scope.path() + "/" + name();
+    return Registry.pathUnder(scope, name());
   }
 
   TaskInfo info(Registry.Snapshot at, boolean withStack) {

@@ -8,6 +8,15 @@ import java.util.Objects;
 /**
  * What the registry knows of one live task or scope, read at one moment: an immutable record.
  *
+ * <p>Its {@link #toString()} is one line; from a real run, a task parked on a channel, one parked
+ * in a JDK latch, and the scope that owns them:
+ *
+ * <pre>
+ * task #2 'fetch-0' app/fetch-0 [RUNNING, chan receive 1.6s, age 1.5s] spawned at Ingest.main(Ingest.java:11)
+ * task #6 'stubborn' app/stubborn [RUNNING, parked, age 1.5s] spawned at Ingest.main(Ingest.java:14)
+ * scope #1 'app' app [OPEN, age 1.6s]
+ * </pre>
+ *
  * @param id unique among all tasks and scopes of this JVM
  * @param name the name given at spawn or open ({@code task-<id>} / {@code scope-<id>} if none)
  * @param kind task or scope
@@ -36,6 +45,9 @@ import java.util.Objects;
  * @param rootThread the thread that opened the outermost owner of this entry (a scope or ticker
  *     opened outside any task): in a test, the thread that ran the test; null if not known. The
  *     leak check blames a leaked task on the test that ran on this thread.
+ * @param ownerId the {@link #id()} of the task or scope that owns this entry (a task's scope, the
+ *     task or scope a scope, service or ticker was opened under); 0 at the root or where not known
+ *     (records made outside {@link Tasks#snapshot()}, such as a stop report's)
  */
 public record TaskInfo(
     long id,
@@ -53,7 +65,8 @@ public record TaskInfo(
     boolean straggler,
     List<StackTraceElement> stack,
     List<String> history,
-    Thread rootThread) {
+    Thread rootThread,
+    long ownerId) {
 
   /** What a registry entry is. */
   public enum Kind {
@@ -67,6 +80,66 @@ public record TaskInfo(
     SERVICE,
     /** A {@link Supervisor}: owns its children's tasks and restarts them. */
     SUPERVISOR
+  }
+
+  /** A record with no owner id (0). */
+  public TaskInfo(
+      long id,
+      String name,
+      Kind kind,
+      String path,
+      String state,
+      StackTraceElement spawnSite,
+      List<StackTraceElement> spawnStack,
+      String waitReason,
+      String waitTarget,
+      Instant waitingSince,
+      Duration age,
+      Thread thread,
+      boolean straggler,
+      List<StackTraceElement> stack,
+      List<String> history,
+      Thread rootThread) {
+    this(
+        id,
+        name,
+        kind,
+        path,
+        state,
+        spawnSite,
+        spawnStack,
+        waitReason,
+        waitTarget,
+        waitingSince,
+        age,
+        thread,
+        straggler,
+        stack,
+        history,
+        rootThread,
+        0);
+  }
+
+  /** This record with {@code ownerId}. */
+  TaskInfo withOwnerId(long ownerId) {
+    return new TaskInfo(
+        id,
+        name,
+        kind,
+        path,
+        state,
+        spawnSite,
+        spawnStack,
+        waitReason,
+        waitTarget,
+        waitingSince,
+        age,
+        thread,
+        straggler,
+        stack,
+        history,
+        rootThread,
+        ownerId);
   }
 
   /** Checks the arguments and copies the lists. */

@@ -1,12 +1,50 @@
 package io.tether;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The registry of live tasks and scopes: Go's {@code pprof goroutine}, with owners.
  *
  * <p>Every scope is registered from its open until it is closed with no task left; every task from
  * its spawn until its body ends. Nothing that has ended stays reachable from here.
+ *
+ * <h2>Example</h2>
+ *
+ * <pre>{@code
+ * Scope app = Scope.open(Context.background(), "app");
+ * Channel<String> jobs = Channel.unbuffered("jobs");
+ * for (int i = 0; i < 3; i++) {
+ *   app.go("fetch-" + i, c -> jobs.receive(c));        // Ingest.java:11
+ * }
+ * app.go("GET /slow 0", c -> c.await());                // Ingest.java:13
+ * for (TaskInfo t : Tasks.snapshot()) {
+ *   System.out.println(t);
+ * }
+ * }</pre>
+ *
+ * prints (a real run):
+ *
+ * <pre>
+ * scope #1 'app' app [OPEN, age 1.6s]
+ * task #2 'fetch-0' app/fetch-0 [RUNNING, chan receive 1.6s, age 1.5s] spawned at Ingest.main(Ingest.java:11)
+ * task #3 'fetch-1' app/fetch-1 [RUNNING, chan receive 1.6s, age 1.5s] spawned at Ingest.main(Ingest.java:11)
+ * task #4 'fetch-2' app/fetch-2 [RUNNING, chan receive 1.6s, age 1.5s] spawned at Ingest.main(Ingest.java:11)
+ * task #5 'GET /slow 0' app/"GET /slow 0" [RUNNING, ctx.await 1.6s, age 1.5s] spawned at Ingest.main(Ingest.java:13)
+ * </pre>
+ *
+ * A name that holds a {@code /} is quoted as one path segment, so paths stay structural; each
+ * record also carries its owner's id ({@link TaskInfo#ownerId()}).
+ *
+ * <h2>Memory consistency effects</h2>
+ *
+ * A spawn (or open) happens-before any snapshot that lists the task (or scope); a snapshot that no
+ * longer lists a task was taken after the task's body ended, and the body's actions happen-before
+ * that snapshot returns. A record's wait ({@link TaskInfo#waitReason()}) is what the task's thread
+ * was parked in when the record was read; it may have moved on since. Snapshots never block a
+ * spawn, an end or a wait.
  */
 public final class Tasks {
   private Tasks() {}
@@ -29,7 +67,7 @@ public final class Tasks {
    * @throws NullPointerException if {@code format} is null
    */
   public static String dump(DumpFormat format) {
-    java.util.Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(format, "format");
     return Dumps.format(Registry.snapshot(), format, java.time.Instant.now());
   }
 
@@ -43,5 +81,41 @@ public final class Tasks {
   public static String dump(List<TaskInfo> entries, DumpFormat format) {
     java.util.Objects.requireNonNull(format, "format");
     return Dumps.format(List.copyOf(entries), format, java.time.Instant.now());
+  }
+
+  /**
+   * The Tether wait a thread is parked in now, for tools that look at threads Tether did not start
+   * (the leak check: a raw virtual thread blocked in {@code Channel.send} is {@code chan send} on
+   * that channel, as a task would be).
+   *
+   * @param reason what kind of wait: {@code chan send}, {@code chan receive}, {@code select},
+   *     {@code ctx.await}, {@code task.join}, ...
+   * @param target what it waits on, as text ({@code Channel[jobs, unbuffered, open]}; for a select,
+   *     its clauses)
+   * @param since when the wait began
+   */
+  public record Wait(String reason, String target, Instant since) {
+    /** Checks the arguments. */
+    public Wait {
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(since, "since");
+    }
+  }
+
+  /**
+   * What Tether wait {@code thread} is parked in right now, if any: empty if it runs, or is parked
+   * outside Tether (a JDK lock or queue). Reads the thread's park blocker once; never blocks.
+   *
+   * @throws NullPointerException if {@code thread} is null
+   */
+  public static Optional<Wait> waitOf(Thread thread) {
+    Objects.requireNonNull(thread, "thread");
+    Waits.Wait w = Waits.of(thread);
+    if (w == null) {
+      return Optional.empty();
+    }
+    Instant since = Instant.now().minusNanos(System.nanoTime() - w.sinceNanos());
+    return Optional.of(new Wait(w.reason(), String.valueOf(w.target()), since));
   }
 }

@@ -178,6 +178,11 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
     return ticks.onReceive(action);
   }
 
+  /** The task or scope it was started under, or null. */
+  Object owner() {
+    return owner;
+  }
+
   TaskInfo info(Registry.Snapshot at) {
     String name = "ticker-" + id;
     return new TaskInfo(

@@ -98,7 +98,10 @@ class DumpTest {
       assertThat(json).startsWith("{\"time\":\"").endsWith("\n]}\n");
       assertThat(json)
           .contains("\"name\":\"quote\\\" back\\\\slash\\nnew line\\u0001\"")
-          .contains("\"path\":\"dump-json/quote\\\" back\\\\slash\\nnew line\\u0001\"")
+          // the name is one quoted path segment: its quote and backslash escaped, then JSON-escaped
+          .contains(
+              "\"path\":\"dump-json/\\\"quote\\\\\\\" back\\\\\\\\slash\\nnew line\\u0001\\\"\"")
+          .contains("{\"id\":" + t.id() + ",\"ownerId\":" + idOf("dump-json") + ",")
           .contains("\"kind\":\"TASK\"")
           .contains("\"waitReason\":\"ctx.await\"")
           .contains("\"spawnSite\":\"io.tether.DumpTest.");
@@ -137,5 +140,76 @@ class DumpTest {
         () ->
             Tasks.snapshot().stream()
                 .anyMatch(i -> i.path().equals(path) && reason.equals(i.waitReason())));
+  }
+
+  private static long idOf(String path) {
+    return Tasks.snapshot().stream()
+        .filter(i -> i.path().equals(path))
+        .findFirst()
+        .orElseThrow()
+        .id();
+  }
+
+  @Test
+  void namesWithSlashesStayOneSegmentInPathsGroupsAndTheTree() throws Exception {
+    try (Scope app = Scope.open(Context.background(), "app-11")) {
+      Task<Void> web =
+          app.go(
+              "web",
+              c -> {
+                try (Scope handlers = Scope.open(c, "handlers")) {
+                  for (int n = 0; n < 3; n++) {
+                    handlers.go("GET /slow " + n, Context::await);
+                  }
+                  c.await();
+                }
+              });
+      io.tether.testing.Bounded.until(
+          "three handlers waiting",
+          () ->
+              Tasks.snapshot().stream()
+                      .filter(i -> "ctx.await".equals(i.waitReason()))
+                      .filter(i -> i.path().startsWith("app-11/web/handlers/"))
+                      .count()
+                  == 3);
+      List<TaskInfo> infos =
+          Tasks.snapshot().stream().filter(i -> i.path().startsWith("app-11")).toList();
+      TaskInfo handler =
+          infos.stream().filter(i -> i.name().equals("GET /slow 0")).findFirst().orElseThrow();
+      assertThat(handler.path()).isEqualTo("app-11/web/handlers/\"GET /slow 0\"");
+      TaskInfo handlers =
+          infos.stream()
+              .filter(i -> i.path().equals("app-11/web/handlers"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(handler.ownerId()).isEqualTo(handlers.id());
+      assertThat(handlers.ownerId()).isEqualTo(web.id());
+      assertThat(Registry.segments(handler.path()))
+          .containsExactly("app-11", "web", "handlers", "\"GET /slow 0\"");
+      assertThat(Registry.parentPath(handler.path())).isEqualTo("app-11/web/handlers");
+      // Grouped under their real owner, not under "app-11/web/handlers/GET ".
+      assertThat(Tasks.dump(DumpFormat.GROUPED))
+          .contains("3 x task RUNNING, ctx.await")
+          .contains("under app-11/web/handlers\n")
+          .doesNotContain("under app-11/web/handlers/\"GET");
+      // In the tree each handler sits one level below its scope.
+      List<String> tree = Tasks.dump(DumpFormat.TREE).lines().toList();
+      String scopeLine = tree.get(indexOfLineStarting(tree, "    handlers  scope #"));
+      String handlerLine =
+          tree.stream().filter(l -> l.contains("GET /slow 0  task #")).findFirst().orElseThrow();
+      assertThat(scopeLine).startsWith("    handlers");
+      assertThat(handlerLine).startsWith("      GET /slow 0  task #");
+      app.cancel();
+    }
+  }
+
+  @Test
+  void segmentsQuoteOnlyWhatNeedsIt() {
+    assertThat(Registry.segment("plain name")).isEqualTo("plain name");
+    assertThat(Registry.segment("a/b")).isEqualTo("\"a/b\"");
+    assertThat(Registry.segment("say \"hi\"")).isEqualTo("\"say \\\"hi\\\"\"");
+    assertThat(Registry.segment("")).isEqualTo("\"\"");
+    String path = "x/" + Registry.segment("a/\"b\\/c") + "/y";
+    assertThat(Registry.segments(path)).containsExactly("x", Registry.segment("a/\"b\\/c"), "y");
   }
 }

@@ -244,6 +244,9 @@ class ServiceTest {
       throw new IllegalArgumentException("listener bug");
     });
     go.countDown();
+    // Stop only once the body waits on its context: an interrupt reaching Bounded.await would be
+    // a failure (an AssertionError is not the cancellation), not a clean stop.
+    awaitWaiting(s.bodyTask(), "ctx.await");
     StopReport r = s.stop(STOP);
     assertThat(heard).containsExactly("RUNNING->STOPPING", "STOPPING->TERMINATED");
     assertThat(r.stragglers()).isEmpty();

@@ -184,4 +184,17 @@ class ShutdownEndToEndTest {
         .contains("java.lang.IllegalStateException: config file missing")
         .contains("at io.tether.ShutdownMain.");
   }
+
+  @Test
+  void aServiceThatFailsWhileDrainingMakesTheExitCodeOne() throws Exception {
+    startChild("fail-on-stop", 5_000);
+    awaitStdout("ready");
+    signal("TERM");
+    assertThat(exitCode()).isEqualTo(Shutdown.FAILED);
+    assertThat(err())
+        .contains("tether: main failed (SIGTERM):")
+        .contains("service 'flusher' failed")
+        .contains("java.io.IOException: flush failed while stopping")
+        .doesNotContain("clean: ");
+  }
 }

@@ -20,6 +20,22 @@ public final class ShutdownMain {
               if (scenario.equals("fail")) {
                 throw new IllegalStateException("config file missing");
               }
+              if (scenario.equals("fail-on-stop")) {
+                // A service whose body fails while the shutdown drains: law L4, not a clean exit.
+                try (Service flusher =
+                    Service.start(
+                        ctx,
+                        "flusher",
+                        c -> {
+                          c.await();
+                          throw new java.io.IOException("flush failed while stopping");
+                        })) {
+                  System.out.println("ready");
+                  System.out.flush();
+                  ctx.await();
+                }
+                return;
+              }
               try (Scope workers = Scope.open(ctx, "workers")) {
                 for (int i = 0; i < 3; i++) {
                   workers.go("worker-" + i, Context::await);

@@ -87,4 +87,101 @@ class ShutdownTest {
         .hasMessage("main");
     assertThat(Shutdown.simulate("SIGTERM")).isFalse();
   }
+
+  @Test
+  void aServiceMainNeverClosedThatFailsWhileDrainingIsReportedAndExitsOne() {
+    int code =
+        Shutdown.run(
+            Bounded.HANG,
+            ctx -> {
+              // Never closed by main: only Shutdown can still report its failure.
+              Service.start(
+                  ctx,
+                  "orphan-flusher",
+                  c -> {
+                    c.await();
+                    throw new java.io.IOException("flush failed while stopping");
+                  });
+            },
+            err,
+            false);
+    assertThat(code).isEqualTo(Shutdown.FAILED);
+    assertThat(err())
+        .contains("tether: unreported failure: java.io.IOException: flush failed while stopping")
+        .doesNotContain("main failed");
+  }
+
+  @Test
+  void mainThatThrowsSomethingElseAfterTheSignalFailed() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    Thread signaller =
+        Thread.ofVirtual()
+            .start(() -> {
+              Bounded.await(running);
+              assertThat(Shutdown.simulate("SIGTERM")).isTrue();
+            });
+    int code =
+        Shutdown.run(
+            Bounded.HANG,
+            ctx -> {
+              running.countDown();
+              ctx.await();
+              throw new java.io.IOException("could not write the last checkpoint");
+            },
+            err,
+            false);
+    Bounded.join(signaller);
+    assertThat(code).isEqualTo(Shutdown.FAILED);
+    assertThat(err())
+        .contains("tether: main failed (SIGTERM):")
+        .contains("could not write the last checkpoint");
+  }
+
+  @Test
+  void mainEndingWithItsCancellationIsClean() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    Thread signaller =
+        Thread.ofVirtual()
+            .start(() -> {
+              Bounded.await(running);
+              assertThat(Shutdown.simulate("SIGINT")).isTrue();
+            });
+    int code =
+        Shutdown.run(
+            Bounded.HANG,
+            ctx -> {
+              running.countDown();
+              ctx.await();
+              ctx.throwIfDone(); // the cancellation itself
+            },
+            err,
+            false);
+    Bounded.join(signaller);
+    assertThat(code).isEqualTo(Shutdown.OK);
+    assertThat(err()).startsWith("tether: shutdown (SIGINT) clean:");
+  }
+
+  @Test
+  void aSupervisorMainNeverClosedWhoseChildFailsWhileDrainingIsReported() {
+    int code =
+        Shutdown.run(
+            Bounded.HANG,
+            ctx -> {
+              Supervisor.builder("orphan-sup")
+                  .child(
+                      "writer",
+                      Supervisor.Restart.PERMANENT,
+                      c -> {
+                        c.await();
+                        throw new java.io.IOException("writer failed while stopping");
+                      })
+                  .start(ctx); // never closed by main
+            },
+            err,
+            false);
+    assertThat(code).isEqualTo(Shutdown.FAILED);
+    assertThat(err())
+        .contains("tether: unreported failure: java.io.IOException: writer failed while stopping")
+        .contains(") failed (1 unreported, printed above)");
+  }
 }

@@ -5,6 +5,7 @@ import io.tether.Tasks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,9 +118,24 @@ public final class Baseline {
     List<TaskInfo> registry = Tasks.snapshot();
     long after = System.nanoTime();
     Set<String> taskPaths = new HashSet<>();
+    Map<Long, TaskInfo> byId = new HashMap<>();
+    Map<Long, StackTraceElement> bodySites = new HashMap<>();
     for (TaskInfo info : registry) {
       if (info.kind() == TaskInfo.Kind.TASK) {
         taskPaths.add(info.path());
+        if (info.spawnSite() != null) {
+          bodySites.putIfAbsent(info.ownerId(), info.spawnSite());
+        }
+      }
+      byId.put(info.id(), info);
+    }
+    // A service or supervisor shows where it was started through its body's task ("run", spawned
+    // at the user's start call): lend that site to the component's own entry.
+    for (TaskInfo info : registry) {
+      if ((info.kind() == TaskInfo.Kind.SERVICE || info.kind() == TaskInfo.Kind.SUPERVISOR)
+          && info.spawnSite() == null
+          && bodySites.containsKey(info.id())) {
+        byId.put(info.id(), withSite(info, bodySites.get(info.id())));
       }
     }
     for (TaskInfo info : registry) {
@@ -133,14 +149,19 @@ public final class Baseline {
       if (info.kind() == TaskInfo.Kind.TICKER && info.state().equals("STOPPED")) {
         continue;
       }
-      if (info.kind() == TaskInfo.Kind.SCOPE && hasTasks(taskPaths, info.path())) {
-        continue; // an open scope with live tasks: the tasks are reported (or ignored), not it
+      if (info.kind() != TaskInfo.Kind.TASK
+          && info.kind() != TaskInfo.Kind.TICKER
+          && hasTasks(taskPaths, info.path())) {
+        // An open scope, service or supervisor with live tasks: the tasks are reported (or
+        // ignored), each naming it as the owner never closed, not it.
+        continue;
       }
       Candidate c = seen.computeIfAbsent(Candidate.key(info), Candidate::new);
       c.info = info;
       c.bornLo = before - info.age().toNanos();
       c.bornHi = after - info.age().toNanos();
       c.view = t == null ? null : ThreadView.of(t);
+      c.owners = ownersOf(info, byId);
       if (ignored(c) || !blame.keep(c)) {
         continue;
       }
@@ -156,6 +177,8 @@ public final class Baseline {
       }
       Candidate c = seen.computeIfAbsent(Candidate.key(v), Candidate::new);
       c.view = v;
+      c.tetherWait = tetherWaitOf(v);
+      c.dumpWaitReason = tetherWaitInDump(v);
       if (ignored(c) || !blame.keep(c)) {
         continue;
       }
@@ -163,6 +186,80 @@ public final class Baseline {
       out.add(c);
     }
     return out;
+  }
+
+  private static TaskInfo withSite(TaskInfo i, StackTraceElement site) {
+    return new TaskInfo(
+        i.id(),
+        i.name(),
+        i.kind(),
+        i.path(),
+        i.state(),
+        site,
+        i.spawnStack().isEmpty() ? List.of(site) : i.spawnStack(),
+        i.waitReason(),
+        i.waitTarget(),
+        i.waitingSince(),
+        i.age(),
+        i.thread(),
+        i.straggler(),
+        i.stack(),
+        i.history(),
+        i.rootThread(),
+        i.ownerId());
+  }
+
+  /** The owners of {@code info} in this look, nearest first, by owner id. */
+  private static List<TaskInfo> ownersOf(TaskInfo info, Map<Long, TaskInfo> byId) {
+    List<TaskInfo> out = new ArrayList<>();
+    Set<Long> seen = new HashSet<>();
+    for (long id = info.ownerId(); id != 0 && seen.add(id); ) {
+      TaskInfo o = byId.get(id);
+      if (o == null) {
+        break; // ended between the reads
+      }
+      out.add(o);
+      id = o.ownerId();
+    }
+    return out;
+  }
+
+  /**
+   * The Tether wait a raw thread is parked in, read from the thread itself; null if none. A thread
+   * seen only in a JSON dump has no reachable object: see {@link #tetherWaitInDump}.
+   */
+  static Tasks.Wait tetherWaitOf(ThreadView v) {
+    return v.thread == null ? null : Tasks.waitOf(v.thread).orElse(null);
+  }
+
+  /**
+   * For a thread seen only in a JSON thread dump and parked on Tether's wait object: the wait's
+   * kind, from the Tether method it entered ({@code Channel.send}, {@code Channel.receive}, {@code
+   * Select.select}); the dump names neither the channel nor since when. Null if it is not one.
+   */
+  static String tetherWaitInDump(ThreadView v) {
+    if (v.thread != null || !"io.tether.Waits$Wait".equals(v.blockerClass)) {
+      return null;
+    }
+    String found = null;
+    for (StackTraceElement f : v.stack()) {
+      String c = f.getClassName();
+      String m = f.getMethodName();
+      if (c.equals("io.tether.Select") && m.startsWith("select")) {
+        return "select";
+      }
+      if (found == null && c.equals("io.tether.Channel")) {
+        if (m.equals("send")) {
+          found = "chan send";
+        } else if (m.equals("receive") || m.equals("hasNext") || m.equals("next")) {
+          found = "chan receive";
+        }
+      }
+      if (!c.startsWith("io.tether.") && !Diagnosis.isJdk(f)) {
+        break; // only the frames above the user code say what it entered
+      }
+    }
+    return found;
   }
 
   private static boolean hasTasks(Set<String> taskPaths, String scopePath) {

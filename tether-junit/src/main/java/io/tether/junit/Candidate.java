@@ -1,6 +1,7 @@
 package io.tether.junit;
 
 import io.tether.TaskInfo;
+import io.tether.Tasks;
 import java.util.List;
 
 /**
@@ -12,6 +13,16 @@ final class Candidate {
   final String key;
   TaskInfo info; // null for a raw thread
   ThreadView view; // null for a scope or ticker
+
+  /** For a raw thread parked in a Tether wait (a channel, a select): that wait; else null. */
+  Tasks.Wait tetherWait;
+
+  /** For a raw thread seen only in a JSON dump, parked in a Tether wait: its reason; else null. */
+  String dumpWaitReason;
+
+  /** For a Tether entry: its owners at the last look, nearest first (from the owner ids). */
+  List<TaskInfo> owners = List.of();
+
   int looks;
   boolean everParked;
 

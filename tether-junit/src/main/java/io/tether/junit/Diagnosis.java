@@ -149,18 +149,40 @@ final class Diagnosis {
     String doing;
     String parkedOn = null;
     Duration waitingFor = null;
+    // The Tether wait: stamped by the registry for a task; read off the thread for a raw one.
+    String reason = null;
+    String target = null;
+    Instant since = null;
+    if (info != null) {
+      reason = info.waitReason();
+      target = info.waitTarget();
+      since = info.waitingSince();
+    } else if (c.tetherWait != null) {
+      reason = c.tetherWait.reason();
+      target = c.tetherWait.target();
+      since = c.tetherWait.since();
+    } else if (c.dumpWaitReason != null) {
+      reason = c.dumpWaitReason;
+      target = "a Tether channel (a JSON thread dump does not name it)";
+    }
+    boolean tetherWait = reason != null && !reason.equals("parked");
     if (info != null && info.kind() == TaskInfo.Kind.TICKER) {
       pattern = LeakPattern.TICKER_NOT_STOPPED;
       doing = "still " + info.state().replaceFirst("^TICKING", "ticking") + ", never stopped";
-    } else if (info != null && info.kind() == TaskInfo.Kind.SCOPE) {
+    } else if (info != null && isOwner(info.kind())) {
       pattern = LeakPattern.UNKNOWN;
-      doing = "still " + info.state() + ": opened and never closed";
+      doing =
+          "still "
+              + info.state()
+              + (neverClosed(info)
+                  ? ": " + opened(info.kind()) + " and never closed"
+                  : ": asked to stop, not yet ended");
     } else {
-      if (info != null && info.waitReason() != null && !info.waitReason().equals("parked")) {
-        pattern = fromWait(info.waitReason(), info.waitTarget());
-        parkedOn = info.waitReason() + " on " + info.waitTarget();
-        if (info.waitingSince() != null) {
-          waitingFor = Duration.between(info.waitingSince(), now);
+      if (tetherWait) {
+        pattern = fromWait(reason, target);
+        parkedOn = reason + " on " + target;
+        if (since != null) {
+          waitingFor = Duration.between(since, now);
         }
       }
       if (pattern == null && v != null) {
@@ -195,24 +217,201 @@ final class Diagnosis {
                   : "still " + (v == null ? "alive" : v.state.toString());
     }
     String kind = info != null ? info.kind().name().toLowerCase(Locale.ROOT) : v.kind();
-    String ownerPath = info != null ? info.path() : null;
     StringBuilder d = new StringBuilder();
     d.append(kind).append(" '").append(c.name()).append('\'');
-    if (ownerPath != null && !ownerPath.equals(c.name())) {
-      d.append(" (").append(ownerPath).append(')');
+    if (info != null && !info.path().equals(c.name())) {
+      d.append(" (").append(info.path()).append(')');
     }
     d.append(' ').append(doing);
+    // The owner never closed: the outermost one above it (owners are listed nearest first).
+    TaskInfo root = null;
+    for (TaskInfo o : c.owners) {
+      if (neverClosed(o)) {
+        root = o;
+      }
+    }
+    String primitive = primitiveFix(pattern, c, tetherWait ? reason : null, target, stack);
+    String fix =
+        root == null
+            ? primitive
+            : closeAdvice(root) + "; and for " + what(c, parkedOn) + " itself: " + primitive;
     return new Leak(
         pattern,
         kind,
         c.name(),
-        ownerPath,
+        c.owners.isEmpty() ? null : c.owners.get(0).path(),
         info == null ? null : info.spawnSite(),
         parkedOn,
         waitingFor,
         blamedOn,
         d.toString(),
-        stack);
+        stack,
+        root == null ? null : describeOwner(root),
+        fix);
+  }
+
+  private static boolean isOwner(TaskInfo.Kind k) {
+    return k == TaskInfo.Kind.SCOPE || k == TaskInfo.Kind.SERVICE || k == TaskInfo.Kind.SUPERVISOR;
+  }
+
+  /**
+   * Whether an owner entry was never closed: a scope still OPEN (a closed one with live tasks is
+   * CLOSING), a service or supervisor still STARTING or RUNNING (not asked to stop).
+   */
+  static boolean neverClosed(TaskInfo o) {
+    return switch (o.kind()) {
+      case SCOPE -> o.state().equals("OPEN");
+      case SERVICE, SUPERVISOR -> o.state().equals("STARTING") || o.state().equals("RUNNING");
+      default -> false;
+    };
+  }
+
+  private static String opened(TaskInfo.Kind k) {
+    return k == TaskInfo.Kind.SCOPE ? "opened" : "started";
+  }
+
+  /**
+   * {@code scope 'pipeline' (app/pipeline), opened at Ingest.run(Ingest.java:42), never closed}.
+   */
+  static String describeOwner(TaskInfo o) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(o.kind().name().toLowerCase(Locale.ROOT)).append(" '").append(o.name()).append('\'');
+    if (!o.path().equals(o.name())) {
+      sb.append(" (").append(o.path()).append(')');
+    }
+    sb.append(", ").append(opened(o.kind()));
+    if (o.spawnSite() != null) {
+      sb.append(" at ").append(o.spawnSite());
+    } else {
+      sb.append(" at a line not recorded (-Dtether.spawnSite=full records where scopes open)");
+    }
+    return sb.append(", never closed").toString();
+  }
+
+  /** How to close the owner that was never closed. */
+  private static String closeAdvice(TaskInfo root) {
+    String where =
+        root.spawnSite() == null
+            ? ""
+            : " (" + opened(root.kind()) + " at " + root.spawnSite() + ")";
+    String name = root.kind().name().toLowerCase(Locale.ROOT) + " '" + root.name() + "'" + where;
+    return switch (root.kind()) {
+      case SCOPE ->
+          "close "
+              + name
+              + ": open it with try-with-resources; its close() cancels and joins every task"
+              + " under it";
+      case SERVICE ->
+          "close "
+              + name
+              + ": start it with try-with-resources (or stop(Duration) it); that cancels its"
+              + " body and waits for it";
+      case SUPERVISOR ->
+          "close "
+              + name
+              + ": start it with try-with-resources (or stop(Duration) it); that stops its"
+              + " children, last started first";
+      default -> throw new AssertionError(root);
+    };
+  }
+
+  /** What the leak is blocked in, for "and for X itself". */
+  private static String what(Candidate c, String parkedOn) {
+    if (c.info != null && c.info.kind() != TaskInfo.Kind.TASK) {
+      return "the " + c.info.kind().name().toLowerCase(Locale.ROOT);
+    }
+    if (parkedOn != null) {
+      int on = parkedOn.indexOf(" on ");
+      return "the " + (on < 0 ? parkedOn : parkedOn.substring(0, on));
+    }
+    return "the task";
+  }
+
+  /** The fix for the primitive actually involved. */
+  private static String primitiveFix(
+      LeakPattern p,
+      Candidate c,
+      String tetherReason,
+      String target,
+      List<StackTraceElement> stack) {
+    TaskInfo info = c.info;
+    if (info != null) {
+      switch (info.kind()) {
+        case TICKER -> {
+          return "stop the ticker: start it with try-with-resources (try (Ticker t ="
+              + " Ticker.start(ctx, period)) { ... }) or call stop()";
+        }
+        case SCOPE -> {
+          return "close the scope: open it with try-with-resources (try (Scope s = Scope.open(ctx,"
+              + " name)) { ... })";
+        }
+        case SERVICE -> {
+          return "close the service: start it with try-with-resources (try (Service s ="
+              + " Service.start(ctx, name, body)) { ... }) or stop(Duration) it";
+        }
+        case SUPERVISOR -> {
+          return "close the supervisor: start it with try-with-resources (try (Supervisor s ="
+              + " builder.start(ctx)) { ... }) or stop(Duration) it";
+        }
+        default -> {
+          // a task: below
+        }
+      }
+    }
+    StackTraceElement entry = jdkEntry(stack);
+    String jdkClass = entry == null ? null : simpleClass(entry);
+    return switch (p) {
+      case SEND_BLOCKED ->
+          tetherReason != null
+              ? "nobody receives from "
+                  + channelOf(target)
+                  + " any more: "
+                  + LeakPattern.SEND_BLOCKED.fix()
+              : "nobody takes from this "
+                  + (jdkClass == null ? "queue" : jdkClass)
+                  + " any more: keep a consumer until every producer is done, or use offer(e,"
+                  + " timeout, unit) and give up on timeout (an interrupt also ends a put)";
+      case RECEIVE_BLOCKED ->
+          tetherReason != null
+              ? "nobody sends to or closes "
+                  + channelOf(target)
+                  + ": "
+                  + LeakPattern.RECEIVE_BLOCKED.fix()
+              : "nobody puts into this "
+                  + (jdkClass == null ? "queue" : jdkClass)
+                  + " any more: have the producer put an end marker when it is done, or"
+                  + " poll(timeout, unit) in a loop that checks for cancellation (an interrupt"
+                  + " also ends a take)";
+      case TICKER_NOT_STOPPED ->
+          "shutdown() the ScheduledExecutorService when done (or close() it: try-with-resources"
+              + " on the executor)";
+      case LOCK_WAIT, BUSY_LOOP -> p.fix();
+      case UNKNOWN ->
+          info != null
+              ? "make its owner cancel and join it before the test ends: its scope's close() does"
+                  + " both"
+              : "a raw thread has no owner: interrupt() and join() it before the test ends, or"
+                  + " start it as a task in a Scope, whose close() cancels and joins it";
+    };
+  }
+
+  private static String simpleClass(StackTraceElement f) {
+    String cls = f.getClassName();
+    int dollar = cls.indexOf('$');
+    cls = dollar < 0 ? cls : cls.substring(0, dollar);
+    return cls.substring(cls.lastIndexOf('.') + 1);
+  }
+
+  /**
+   * {@code Channel[jobs, unbuffered, open]} as it is; a select's clauses as "the channels of ...".
+   */
+  private static String channelOf(String target) {
+    if (target == null) {
+      return "the channel";
+    }
+    return target.startsWith("Channel[") || target.startsWith("a Tether")
+        ? target
+        : "the channels of " + target;
   }
 
   static String human(Duration d) {

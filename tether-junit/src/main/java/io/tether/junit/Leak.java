@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param kind what leaked: {@code task}, {@code scope}, {@code ticker}, {@code virtual thread} or
  *     {@code platform thread}
  * @param name the task, scope, ticker or thread name
- * @param ownerPath the Tether owner path ({@code test-scope/fetch-3}), or null for a raw thread
+ * @param ownerPath the path of its Tether owner ({@code test-scope} for a task {@code
+ *     test-scope/fetch-3}), or null for a raw thread or an entry with no owner
  * @param spawnSite where it was spawned, opened or started; null for a raw thread or if spawn-site
  *     capture is off
  * @param parkedOn what it is parked or blocked on ({@code chan send on channel 'jobs'}, {@code
@@ -20,6 +21,12 @@ import java.util.Objects;
  * @param blamedOn the test it is blamed on, or null if not known
  * @param description one line saying what leaked and what it is doing
  * @param stack its stack at the end of the settle window (empty for a scope or ticker)
+ * @param rootOwner the outermost owner above it that was never closed, with where it was opened
+ *     ({@code scope 'pipeline' (pipeline), opened at Ingest.run(Ingest.java:42)}): the real bug
+ *     when there is one; else null
+ * @param fix what to change, in one line: closing the root owner if there is one, and the fix for
+ *     the primitive it is actually blocked in (a Tether channel, a JDK queue, a ticker, an
+ *     executor, a lock)
  */
 public record Leak(
     LeakPattern pattern,
@@ -31,7 +38,9 @@ public record Leak(
     Duration waitingFor,
     String blamedOn,
     String description,
-    List<StackTraceElement> stack) {
+    List<StackTraceElement> stack,
+    String rootOwner,
+    String fix) {
 
   /** Checks the arguments and copies the stack. */
   public Leak {
@@ -40,11 +49,7 @@ public record Leak(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(description, "description");
     stack = List.copyOf(stack);
-  }
-
-  /** The fix for this leak's shape, in one line. */
-  public String fix() {
-    return pattern.fix();
+    Objects.requireNonNull(fix, "fix");
   }
 
   /** {@code RECEIVE_BLOCKED: task 'consumer' (test/consumer) parked in chan receive ...}. */

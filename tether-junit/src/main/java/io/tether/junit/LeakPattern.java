@@ -1,7 +1,8 @@
 package io.tether.junit;
 
 /**
- * The shape of a leak: why a task or thread outlived its test, each with the one-line fix.
+ * The shape of a leak: why a task or thread outlived its test, each with its general fix. A {@link
+ * Leak#fix()} is more exact: it names the owner never closed and the primitive involved.
  *
  * <p>The first five are the shapes goroutine leaks take in Go, and virtual-thread leaks in Java;
  * {@link #UNKNOWN} is anything else (the {@link Leak#description()} then says what it is doing).

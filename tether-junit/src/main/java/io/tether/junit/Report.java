@@ -9,8 +9,9 @@ import java.util.Objects;
 
 /**
  * The failure message, written like a compiler error: for each group of alike leaks, the shape,
- * what leaked and what it is doing, where it was spawned and where it waits, the test it is blamed
- * on, the fix, and one stack.
+ * what leaked and what it is doing, its owner and the owner never closed (the root cause) if any,
+ * where it was spawned (a scope: opened) and where it waits, the test it is blamed on, the fix, and
+ * one stack.
  */
 final class Report {
   private Report() {}
@@ -53,8 +54,19 @@ final class Report {
       if (l.ownerPath() != null) {
         sb.append("\n  owner:       ").append(l.ownerPath());
       }
+      if (l.rootOwner() != null) {
+        sb.append("\n  root cause:  ").append(l.rootOwner());
+      }
       if (l.spawnSite() != null) {
-        sb.append("\n  spawned at:  ").append(l.spawnSite());
+        sb.append(
+                switch (l.kind()) {
+                  case "task" -> "\n  spawned at:  ";
+                  case "scope" -> "\n  opened at:   ";
+                  default -> "\n  started at:  ";
+                })
+            .append(l.spawnSite());
+      } else if (l.kind().equals("scope")) {
+        sb.append("\n  opened at:   a line not recorded (-Dtether.spawnSite=full records it)");
       }
       StackTraceElement where = Diagnosis.userFrame(l.stack());
       if (where != null) {

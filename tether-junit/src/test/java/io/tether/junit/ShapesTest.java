@@ -69,7 +69,7 @@ class ShapesTest {
     Leak leak = only(baseline.find(), "producer");
     assertThat(leak.pattern()).isEqualTo(LeakPattern.SEND_BLOCKED);
     assertThat(leak.kind()).isEqualTo("task");
-    assertThat(leak.ownerPath()).isEqualTo("search/producer");
+    assertThat(leak.ownerPath()).isEqualTo("search");
     assertThat(leak.spawnSite().getMethodName()).isEqualTo("sendOnAChannelNobodyReads");
     assertThat(leak.parkedOn()).contains("chan send").contains("results");
     assertThat(leak.waitingFor()).isNotNull();
@@ -403,10 +403,12 @@ class ShapesTest {
         .satisfies(e -> assertThat(((LeakError) e).leaks()).hasSize(5))
         .hasMessageStartingWith("5 leaks in 1 group still running")
         .hasMessageContaining("SEND_BLOCKED x5: task 'sender-")
-        .hasMessageContaining("owner:       fan-out/sender-")
+        .hasMessageContaining("owner:       fan-out\n")
+        .hasMessageContaining("root cause:  scope 'fan-out', opened at ")
         .hasMessageContaining("spawned at:  io.tether.junit.ShapesTest.theMessage")
         .hasMessageContaining("waiting at:  io.tether.junit.ShapesTest.lambda$theMessage")
-        .hasMessageContaining("fix:         buffer the channel by the number of senders")
+        .hasMessageContaining("fix:         close scope 'fan-out'")
+        .hasMessageContaining("buffer the channel by the number of senders")
         .hasMessageContaining("also:        sender-")
         .hasMessageContaining("chan send on Channel[out, unbuffered, open] for ");
   }
