@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * gRPC servers and channels over real sockets on 127.0.0.1, sharing one event loop group and one
@@ -32,9 +33,15 @@ final class Loopback implements AutoCloseable {
 
   /** Starts a server for {@code service} with Tether's call contexts; returns its port. */
   int serve(ServerContexts contexts, ServerServiceDefinition service) throws IOException {
+    return serve(contexts::install, service);
+  }
+
+  /** Starts a server for {@code service}, set up by {@code setup}; returns its port. */
+  int serve(UnaryOperator<NettyServerBuilder> setup, ServerServiceDefinition service)
+      throws IOException {
     Server server =
-        contexts
-            .install(
+        setup
+            .apply(
                 NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                     .channelType(NioServerSocketChannel.class)
                     .bossEventLoopGroup(loop)

@@ -1,0 +1,171 @@
+package io.tether.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.tether.CancellableContext;
+import io.tether.Context;
+import io.tether.DeadlineExceededException;
+import io.tether.Scope;
+import io.tether.TaskInfo;
+import io.tether.Tasks;
+import io.tether.testing.Bounded;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The server side on its own: the accessor, the owner in the registry, each way a call ends. */
+class ServerContextsTest {
+  private final Loopback net = new Loopback();
+  private final CountDownLatch holding = new CountDownLatch(1);
+  private final AtomicReference<Context> seen = new AtomicReference<>();
+
+  @AfterEach
+  void close() throws InterruptedException {
+    net.close();
+  }
+
+  /** Keeps a scope open on the call's context until that context is done. */
+  private Shop.Handler hold() {
+    return request -> {
+      Context ctx = ServerContexts.current();
+      seen.set(ctx);
+      try (Scope scope = Scope.open(ctx, "work")) {
+        scope.go(
+            "hold",
+            c -> {
+              holding.countDown();
+              c.await();
+            });
+        scope.join();
+      }
+      return "held";
+    };
+  }
+
+  private static void awaitTreesGone() {
+    Bounded.until(
+        "the gRPC calls' task trees to be gone",
+        () -> Tasks.snapshot().stream().noneMatch(t -> t.path().startsWith("grpc/")));
+  }
+
+  private static CallEndedException.Reason reason(Context ctx) {
+    assertThat(ctx.cause()).isInstanceOf(CallEndedException.class);
+    return ((CallEndedException) ctx.cause()).reason();
+  }
+
+  @Test
+  void currentOutsideACallSaysWhatToDo() {
+    assertThatThrownBy(ServerContexts::current)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not handling a gRPC call through ServerContexts")
+        .hasMessageContaining("install");
+  }
+
+  @Test
+  void theCallsScopesShowUnderTheMethodAndTheContextEndsWhenTheCallCompletes() throws Exception {
+    AtomicReference<String> paths = new AtomicReference<>();
+    int port =
+        net.serve(
+            ServerContexts.create(),
+            Shop.service(
+                Map.of(
+                    "Place",
+                    request -> {
+                      Context ctx = ServerContexts.current();
+                      seen.set(ctx);
+                      try (Scope scope = Scope.open(ctx, "place")) {
+                        scope.go(
+                            "price",
+                            c -> {
+                              paths.set(
+                                  Tasks.snapshot().stream()
+                                      .map(TaskInfo::path)
+                                      .filter(p -> p.startsWith("grpc/"))
+                                      .sorted()
+                                      .toList()
+                                      .toString());
+                            });
+                        scope.join();
+                      }
+                      return "placed";
+                    })));
+    String reply = new Shop.Stub(net.channel(port)).call("Place", "order");
+    assertThat(reply).isEqualTo("placed");
+    assertThat(paths.get())
+        .isEqualTo(
+            "[grpc/ShopService/Place, grpc/ShopService/Place/place,"
+                + " grpc/ShopService/Place/place/price]");
+    awaitTreesGone();
+    assertThat(seen.get().await(Bounded.HANG)).isTrue();
+    assertThat(reason(seen.get())).isEqualTo(CallEndedException.Reason.COMPLETED);
+  }
+
+  @Test
+  void aClientThatVanishesCancelsTheServersTreeAsDisconnected() throws Exception {
+    int port = net.serve(ServerContexts.create(), Shop.service(Map.of("Hold", hold())));
+    try (TcpRelay relay = new TcpRelay(port)) {
+      ListenableFuture<String> reply = new Shop.Stub(net.channel(relay.port())).future("Hold", "x");
+      Bounded.await(holding);
+      relay.cut();
+      awaitTreesGone();
+      System.out.println("vanished client: cause at the server: " + seen.get().cause());
+      assertThat(reason(seen.get())).isEqualTo(CallEndedException.Reason.DISCONNECTED);
+      Throwable failure =
+          catchThrowable(() -> reply.get(Bounded.HANG.toMillis(), TimeUnit.MILLISECONDS));
+      assertThat(Status.fromThrowable(failure).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    }
+  }
+
+  @Test
+  void theClientsDeadlineEndsTheServersTree() throws Exception {
+    int port = net.serve(ServerContexts.create(), Shop.service(Map.of("Hold", hold())));
+    ManagedChannel channel = net.channel(port);
+    Throwable failure =
+        catchThrowable(() ->
+            new Shop.Stub(channel).withDeadlineAfter(200, TimeUnit.MILLISECONDS).call("Hold", "x"));
+    assertThat(Status.fromThrowable(failure).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    awaitTreesGone();
+    Context ctx = seen.get();
+    System.out.println("deadline: err " + ctx.err() + "; cause " + ctx.cause());
+    boolean byTimer = ctx.err() instanceof DeadlineExceededException;
+    boolean byReset =
+        ctx.cause() instanceof CallEndedException e
+            && e.reason() == CallEndedException.Reason.DEADLINE_EXCEEDED;
+    assertThat(byTimer || byReset).as("ended by the deadline: %s", ctx.cause()).isTrue();
+  }
+
+  @Test
+  void cancellingTheRootCancelsEveryCallsContext() throws Exception {
+    CancellableContext root = Context.background().withCancel();
+    int port = net.serve(ServerContexts.create(root), Shop.service(Map.of("Hold", hold())));
+    String reply;
+    ListenableFuture<String> future = new Shop.Stub(net.channel(port)).future("Hold", "x");
+    Bounded.await(holding);
+    root.cancel(new IllegalStateException("server stopping"));
+    reply = future.get(Bounded.HANG.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(reply).isEqualTo("held"); // the handler decides what to answer
+    assertThat(seen.get().cause()).hasMessage("server stopping");
+    awaitTreesGone();
+  }
+
+  @Test
+  void theInterceptorWithoutItsTracerFailsEachCallSayingSo() throws Exception {
+    ServerContexts contexts = ServerContexts.create();
+    int port =
+        net.serve(
+            builder -> builder.intercept(contexts.interceptor()),
+            Shop.service(Map.of("Place", request -> "placed")));
+    Throwable failure =
+        catchThrowable(() -> new Shop.Stub(net.channel(port)).call("Place", "order"));
+    assertThat(Status.fromThrowable(failure).getCode()).isEqualTo(Status.Code.INTERNAL);
+    assertThat(failure).hasMessageContaining("without its stream tracer");
+  }
+}
