@@ -84,6 +84,74 @@ public final class ClientContexts {
     return installed ? with : with.withInterceptors(INTERCEPTOR);
   }
 
+  /** A blocking call on a stub, as {@link #call} runs it. */
+  @FunctionalInterface
+  public interface BlockingCall<S, T> {
+    /** Makes the call on {@code stub} and returns its result. */
+    T call(S stub);
+  }
+
+  /**
+   * Makes a blocking call on {@code stub} under {@code ctx}, and reports a call that ended because
+   * {@code ctx} is done as Tether's cancellation rather than as a gRPC failure: it throws a new
+   * exception of the type of {@code ctx.err()} (a {@link
+   * java.util.concurrent.CancellationException}, a {@link io.tether.DeadlineExceededException} for
+   * a deadline) with the gRPC exception suppressed. A task whose call was cut short by its scope's
+   * cancel then ends {@code CANCELLED}, not {@code FAILED} (a {@code StatusRuntimeException} thrown
+   * out of a task counts as a failure, even after a cancel). Every other outcome passes through
+   * unchanged.
+   *
+   * <pre>{@code
+   * scope.spawn("stock", c -> ClientContexts.call(c, inventory, s -> s.check(order)));
+   * }</pre>
+   *
+   * <p>gRPC's deadline timer and the context's fire at the same instant from different clocks: a
+   * {@code DEADLINE_EXCEEDED} that comes first waits for the context's deadline (at most {@link
+   * ServerContexts#DEADLINE_SLACK} after it) before it is reported as the context's.
+   *
+   * @throws io.grpc.StatusRuntimeException if the call failed while {@code ctx} is live
+   * @throws java.util.concurrent.CancellationException if it failed because {@code ctx} is done
+   */
+  public static <S extends AbstractStub<S>, T> T call(
+      Context ctx, S stub, BlockingCall<? super S, ? extends T> call) {
+    S under = under(ctx, stub);
+    try {
+      return call.call(under);
+    } catch (io.grpc.StatusRuntimeException e) {
+      Status.Code code = e.getStatus().getCode();
+      if (code == Status.Code.DEADLINE_EXCEEDED && !ctx.isDone()) {
+        awaitDeadline(ctx);
+      }
+      if (ctx.isDone()
+          && (code == Status.Code.CANCELLED || code == Status.Code.DEADLINE_EXCEEDED)) {
+        try {
+          ctx.throwIfDone();
+        } catch (java.util.concurrent.CancellationException cancelled) {
+          cancelled.addSuppressed(e);
+          throw cancelled;
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** Waits for {@code ctx}'s own deadline if it is due within the slack; keeps the interrupt. */
+  private static void awaitDeadline(Context ctx) {
+    Optional<Instant> until = ctx.deadline();
+    if (until.isEmpty()) {
+      return;
+    }
+    long left = Interceptor.nanosUntil(until.get());
+    if (left > ServerContexts.DEADLINE_SLACK.toNanos()) {
+      return; // an earlier, explicit deadline: not the context's
+    }
+    try {
+      ctx.await(Duration.ofNanos(Math.max(0, left)).plus(ServerContexts.DEADLINE_SLACK));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /**
    * For code that makes calls on a {@link Channel} directly ({@code ClientCalls}, generated code
    * with custom options): {@code options} with the context to run under. The channel must carry
