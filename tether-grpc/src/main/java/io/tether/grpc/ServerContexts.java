@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * <h2>Example</h2>
  *
  * <pre>{@code
- * ServerContexts contexts = ServerContexts.create(appCtx);   // appCtx: the server's lifetime
+ * ServerContexts contexts = ServerContexts.create(appCtx)   // appCtx: the server's lifetime
+ *     .maximum(Duration.ofSeconds(10))                       // no call's context lives longer
+ *     .floor(Duration.ofMillis(20));                         // less left: DEADLINE_EXCEEDED at once
  * Server server = contexts.install(ServerBuilder.forPort(8080).addService(new Shop())).build();
  *
  * class Shop extends ShopServiceGrpc.ShopServiceImplBase {
@@ -46,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li><b>Deadline</b>: the call's deadline, if the client sent one, measured on this server's
  *       monotonic clock from when the call arrived (gRPC sends the remaining time, not a clock
- *       reading). Never later than the root's deadline.
+ *       reading). Never later than the root's deadline, nor than the {@link #maximum}.
  *   <li><b>Cancellation</b>: the context is cancelled when the call ends, for any reason, with a
  *       {@link CallEndedException} as its {@link Context#cause() cause} that says which: {@code
  *       CLIENT_CANCELLED}, {@code DISCONNECTED}, {@code DEADLINE_EXCEEDED}, {@code FAILED}, or
@@ -99,16 +101,20 @@ public final class ServerContexts {
       io.grpc.Context.key("tether-grpc-context");
 
   private final Context root;
+  private final Duration maximum; // null: none
+  private final Duration floor; // null: none
   private final Interceptor interceptor = new Interceptor();
   private final Tracers tracers = new Tracers();
 
-  private ServerContexts(Context root) {
+  private ServerContexts(Context root, Duration maximum, Duration floor) {
     this.root = root;
+    this.maximum = maximum;
+    this.floor = floor;
   }
 
   /** Call contexts derived from {@link Context#background()}. */
   public static ServerContexts create() {
-    return new ServerContexts(Context.background());
+    return new ServerContexts(Context.background(), null, null);
   }
 
   /**
@@ -118,7 +124,37 @@ public final class ServerContexts {
    * @throws NullPointerException if {@code root} is null
    */
   public static ServerContexts create(Context root) {
-    return new ServerContexts(Objects.requireNonNull(root, "root"));
+    return new ServerContexts(Objects.requireNonNull(root, "root"), null, null);
+  }
+
+  /**
+   * The same, but no call's context gets a deadline later than {@code maximum} from its arrival: a
+   * call without a deadline gets this one, a longer one is cut to it. The gRPC call itself keeps
+   * the client's deadline; only the Tether context is capped.
+   *
+   * @throws IllegalArgumentException if {@code maximum} is zero or negative
+   */
+  public ServerContexts maximum(Duration maximum) {
+    return new ServerContexts(root, positive(maximum, "maximum"), floor);
+  }
+
+  /**
+   * The same, but a call that arrives with less than {@code floor} of its deadline left is refused
+   * at once with {@code DEADLINE_EXCEEDED}, before any interceptor after this one or the handler
+   * runs: work that cannot finish is not started. Calls without a deadline are never refused.
+   *
+   * @throws IllegalArgumentException if {@code floor} is zero or negative
+   */
+  public ServerContexts floor(Duration floor) {
+    return new ServerContexts(root, maximum, positive(floor, "floor"));
+  }
+
+  private static Duration positive(Duration d, String what) {
+    Objects.requireNonNull(d, what);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(what + " " + d + " is not positive");
+    }
+    return d;
   }
 
   /**
@@ -167,7 +203,13 @@ public final class ServerContexts {
 
   @Override
   public String toString() {
-    return "ServerContexts[root " + root + "]";
+    return "ServerContexts[root "
+        + root
+        + ", maximum "
+        + (maximum == null ? "none" : maximum)
+        + ", floor "
+        + (floor == null ? "none" : floor)
+        + "]";
   }
 
   // ---- the pair ----
@@ -206,10 +248,25 @@ public final class ServerContexts {
         return new ServerCall.Listener<>() {};
       }
       Deadline deadline = grpc.getDeadline();
-      CancellableContext callCtx =
-          deadline == null
-              ? root.withCancel()
-              : root.withTimeout(Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS)));
+      Duration left =
+          deadline == null ? null : Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS));
+      if (left != null && floor != null && left.compareTo(floor) < 0) {
+        call.close(
+            Status.DEADLINE_EXCEEDED.withDescription(
+                "call "
+                    + call.getMethodDescriptor().getFullMethodName()
+                    + " arrived with "
+                    + left.toMillis()
+                    + " ms of its deadline left, below this server's floor of "
+                    + floor.toMillis()
+                    + " ms; refused without starting"),
+            new Metadata());
+        return new ServerCall.Listener<>() {};
+      }
+      if (maximum != null && (left == null || left.compareTo(maximum) > 0)) {
+        left = maximum;
+      }
+      CancellableContext callCtx = left == null ? root.withCancel() : root.withTimeout(left);
       Scope scope;
       try {
         scope = Scope.open(callCtx, "grpc/" + call.getMethodDescriptor().getFullMethodName());

@@ -14,6 +14,7 @@ import io.tether.Scope;
 import io.tether.TaskInfo;
 import io.tether.Tasks;
 import io.tether.testing.Bounded;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -167,5 +168,41 @@ class ServerContextsTest {
         catchThrowable(() -> new Shop.Stub(net.channel(port)).call("Place", "order"));
     assertThat(Status.fromThrowable(failure).getCode()).isEqualTo(Status.Code.INTERNAL);
     assertThat(failure).hasMessageContaining("without its stream tracer");
+  }
+
+  @Test
+  void aCallWithLessThanTheFloorLeftIsRefusedWithoutRunningTheHandler() throws Exception {
+    int port =
+        net.serve(
+            ServerContexts.create().floor(Duration.ofSeconds(5)),
+            Shop.service(Map.of("Hold", hold())));
+    Throwable failure =
+        catchThrowable(() ->
+            new Shop.Stub(net.channel(port))
+                .withDeadlineAfter(1, TimeUnit.SECONDS)
+                .call("Hold", "x"));
+    assertThat(Status.fromThrowable(failure).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(failure).hasMessageContaining("below this server's floor of 5000 ms");
+    assertThat(seen.get()).isNull();
+  }
+
+  @Test
+  void theMaximumCapsTheCallsContext() throws Exception {
+    int port =
+        net.serve(
+            ServerContexts.create().maximum(Duration.ofSeconds(1)),
+            Shop.service(
+                Map.of(
+                    "Place",
+                    request -> {
+                      seen.set(ServerContexts.current());
+                      return Long.toString(
+                          Duration.between(
+                                  java.time.Instant.now(),
+                                  ServerContexts.current().deadline().orElseThrow())
+                              .toMillis());
+                    })));
+    String left = new Shop.Stub(net.channel(port)).call("Place", "no deadline");
+    assertThat(Long.parseLong(left)).isBetween(0L, 1000L);
   }
 }
