@@ -163,9 +163,11 @@ public final class ServerContexts {
    *
    * @return {@code builder}
    */
-  public <T extends ServerBuilder<T>> T install(T builder) {
+  public <B extends ServerBuilder<?>> B install(B builder) {
     Objects.requireNonNull(builder, "builder");
-    return builder.addStreamTracerFactory(tracers).intercept(interceptor);
+    builder.addStreamTracerFactory(tracers);
+    builder.intercept(interceptor);
+    return builder; // gRPC's builders return themselves
   }
 
   /**
