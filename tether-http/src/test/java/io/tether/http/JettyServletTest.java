@@ -65,7 +65,12 @@ class JettyServletTest {
                 RequestBudget.defaults()
                     .maximum(Duration.ofSeconds(2))
                     .floor(Duration.ofMillis(50)))),
-        "/*",
+        "/budget",
+        EnumSet.of(DispatcherType.REQUEST));
+    // No maximum here: only the client's cancel may end the stream.
+    context.addFilter(
+        new FilterHolder(new ContextServletFilter()),
+        "/stream",
         EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(new ServletHolder(new Budget()), "/budget");
     context.addServlet(new ServletHolder(new Stream()), "/stream");
