@@ -41,8 +41,8 @@ import java.util.concurrent.ExecutionException;
  *       touched. A deadline already passed fails at once with a {@link DeadlineExceededException}.
  *   <li><b>Cancellation</b>: once the context is done, the response future is cancelled and, if the
  *       body is still arriving, its subscription too; the JDK then closes the connection rather
- *       than reuse it (HTTP/1.1) or resets the stream (HTTP/2). The caller gets a {@link
- *       CancellationException} of the type of {@code ctx.err()} (a {@link
+ *       than reuse it (HTTP/1.1, tested) or resets the stream (HTTP/2, not tested here). The caller
+ *       gets a {@link CancellationException} of the type of {@code ctx.err()} (a {@link
  *       DeadlineExceededException} for a deadline) with the cancel's cause, a streamed body's
  *       reader an {@code IOException} with it as the cause.
  *   <li><b>Not propagated</b>: context values, and the cancel's cause (the server sees a closed
