@@ -79,7 +79,12 @@ final class CallState {
       c.cancel(cause(status));
     }
     if (s != null) {
-      s.close();
+      try {
+        s.close();
+      } catch (java.util.concurrent.CancellationException expected) {
+        // The scope owns no task (it is never handed out), so the only thing its close can
+        // report is the cancellation of its own context, which this method just did on purpose.
+      }
     }
   }
 

@@ -41,7 +41,12 @@ final class RequestState {
   /** The handler returned: complete, and close the request's scope (it owns no task). */
   void end() {
     completed();
-    scope.close();
+    try {
+      scope.close();
+    } catch (java.util.concurrent.CancellationException expected) {
+      // The scope owns no task (it is never handed out), so the only thing its close can report
+      // is the cancellation of its own context, which completed() just did on purpose.
+    }
   }
 
   private RequestEndedException ended(
