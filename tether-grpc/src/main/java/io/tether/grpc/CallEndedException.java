@@ -38,7 +38,10 @@ public final class CallEndedException extends CancellationException {
     /**
      * The call's deadline passed: the server's own deadline fired, or the client reset the stream
      * within {@link ServerContexts#DEADLINE_SLACK} of it (a client whose deadline passes resets the
-     * stream exactly as a client that cancels; the time is what tells them apart).
+     * stream exactly as a client that cancels; the time is what tells them apart). On the first
+     * call of a client channel that was still connecting, grpc-java does not subtract the connect
+     * time from {@code grpc-timeout}, so the server's deadline lies later than the client's by that
+     * time, and the client's reset at its deadline reads as {@link #CLIENT_CANCELLED}.
      */
     DEADLINE_EXCEEDED,
     /**
