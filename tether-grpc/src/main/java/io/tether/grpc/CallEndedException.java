@@ -18,10 +18,11 @@ import java.util.concurrent.CancellationException;
  * }
  * }</pre>
  *
- * <p>When the context's own deadline timer fires before gRPC reports the end of the call, the cause
- * is the context's {@link io.tether.DeadlineExceededException} instead: test for both, or use
- * {@code ctx.err() instanceof DeadlineExceededException || (ctx.cause() instanceof
- * CallEndedException e && e.reason() == Reason.DEADLINE_EXCEEDED)}.
+ * <p>A deadline shows as the context's own {@link io.tether.DeadlineExceededException} ({@code
+ * ctx.err() instanceof DeadlineExceededException}): when gRPC reports the end of a call at its
+ * deadline, the context is left to its own timer, due within {@link ServerContexts#DEADLINE_SLACK}.
+ * {@link Reason#DEADLINE_EXCEEDED} appears only where that timer is not due (a deadline gRPC saw
+ * but the context did not, which does not happen with {@link ServerContexts} alone).
  *
  * <p>Like the context's own errors, it carries no stack trace: it is made on a transport thread and
  * says nothing about the code that observes it.

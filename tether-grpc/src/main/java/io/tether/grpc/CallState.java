@@ -37,7 +37,7 @@ final class CallState {
       c = ctx;
     }
     if (c != null) {
-      c.cancel(cause(status));
+      end(c, status);
     }
   }
 
@@ -51,7 +51,7 @@ final class CallState {
       s = ended;
     }
     if (s != null) {
-      ctx.cancel(cause(s));
+      end(ctx, s);
     }
   }
 
@@ -76,7 +76,7 @@ final class CallState {
       status = completed ? Status.OK : Status.CANCELLED.withDescription("call cancelled");
     }
     if (c != null) {
-      c.cancel(cause(status));
+      end(c, status);
     }
     if (s != null) {
       try {
@@ -86,6 +86,26 @@ final class CallState {
         // report is the cancellation of its own context, which this method just did on purpose.
       }
     }
+  }
+
+  /**
+   * Cancels {@code ctx} with the cause {@code status} stands for; but leaves a deadline to the
+   * context's own timer when it is due within the slack (gRPC's timer and the client's reset come
+   * at the same instant as ours, from other clocks), so that a deadline always shows as the
+   * context's {@link io.tether.DeadlineExceededException}.
+   */
+  private void end(CancellableContext ctx, Status status) {
+    CallEndedException cause = cause(status);
+    if (cause.reason() == CallEndedException.Reason.DEADLINE_EXCEEDED && timerDue(ctx)) {
+      return;
+    }
+    ctx.cancel(cause);
+  }
+
+  private static boolean timerDue(CancellableContext ctx) {
+    return ctx.deadline()
+        .map(d -> !d.isAfter(java.time.Instant.now().plus(ServerContexts.DEADLINE_SLACK)))
+        .orElse(false);
   }
 
   private CallEndedException cause(Status status) {

@@ -51,9 +51,9 @@ import java.util.concurrent.TimeUnit;
  *       reading). Never later than the root's deadline, nor than the {@link #maximum}.
  *   <li><b>Cancellation</b>: the context is cancelled when the call ends, for any reason, with a
  *       {@link CallEndedException} as its {@link Context#cause() cause} that says which: {@code
- *       CLIENT_CANCELLED}, {@code DISCONNECTED}, {@code DEADLINE_EXCEEDED}, {@code FAILED}, or
- *       {@code COMPLETED} once the server finished the call (so nothing started for the call
- *       outlives it). If the context's own deadline timer fires first, the cause is its {@link
+ *       CLIENT_CANCELLED}, {@code DISCONNECTED}, {@code FAILED}, or {@code COMPLETED} once the
+ *       server finished the call (so nothing started for the call outlives it). A deadline (the
+ *       server's, or the client's reset at it) ends it through its own timer, with a {@link
  *       io.tether.DeadlineExceededException}. It is also cancelled when the root is.
  *   <li><b>Owner</b>: the context belongs to a scope named {@code grpc/<full method name>}, so a
  *       scope opened on it shows in {@link io.tether.Tasks#snapshot()} under {@code
