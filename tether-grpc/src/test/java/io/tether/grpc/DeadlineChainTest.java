@@ -2,6 +2,8 @@ package io.tether.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.tether.CancellableContext;
 import io.tether.Context;
 import java.time.Duration;
@@ -88,13 +90,25 @@ class DeadlineChainTest {
                 .remaining()
                 .minus(generous.minus(Duration.ofNanos(atC.get().atNanos() - cold)))));
 
-    long t0 = System.nanoTime();
-    String reply;
-    try (CancellableContext a = Context.background().withTimeout(budget)) {
-      reply = ClientContexts.under(a, toB).call("Relay", "order");
+    // What is measured is the budget each hop got on arrival, not whether the chain finished in
+    // time: a load spike on a shared 2-CPU machine can run the 300 ms out after C was reached (then
+    // the call fails, and the budgets are measured all the same), or before (then try again).
+    long t0 = 0;
+    for (int attempt = 1; attempt <= 5; attempt++) {
+      atB.set(null);
+      atC.set(null);
+      t0 = System.nanoTime();
+      try (CancellableContext a = Context.background().withTimeout(budget)) {
+        assertThat(ClientContexts.under(a, toB).call("Relay", "order")).isEqualTo("relay+leaf");
+      } catch (StatusRuntimeException e) {
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        System.out.println("deadline chain: attempt " + attempt + " ran out of time: " + e);
+      }
+      if (atC.get() != null) {
+        break;
+      }
     }
-
-    assertThat(reply).isEqualTo("relay+leaf");
+    assertThat(atC.get()).as("C reached within 300 ms in one of 5 attempts").isNotNull();
     Duration spentAtB = Duration.ofNanos(atB.get().atNanos() - t0);
     Duration spentAtC = Duration.ofNanos(atC.get().atNanos() - t0);
     System.out.printf(
