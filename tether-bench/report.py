@@ -200,6 +200,18 @@ SCENARIOS = [
         "targets": [],
     },
     {
+        "id": "grpc-unary",
+        "title": "gRPC: one unary call over loopback, with a deadline (tether-grpc's interceptors)",
+        "unit": "us per call",
+        "better": LOWER,
+        "rows": [
+            ("GrpcUnaryBench.unary_plain", None, "grpc-java 1.85.1, no interceptors", False),
+            ("GrpcUnaryBench.unary_tetherServer", None, "Tether ServerContexts on the server", True),
+            ("GrpcUnaryBench.unary_tetherBoth", None, "Tether on both sides (ClientContexts.under)", True),
+        ],
+        "targets": [],
+    },
+    {
         "id": "obs-sites",
         "title": "Observability: spawn-site capture cost (batch of 10,000, ns per task)",
         "unit": "ns per task",
@@ -239,6 +251,7 @@ UNIT_SCALE = {  # JMH unit -> (scale to the scenario's unit)
     ("ms/op", "ms per 100,000"): 1.0,
     ("ms/op", "ms per dump"): 1.0,
     ("us/op", "us per cancel"): 1.0,
+    ("us/op", "us per call"): 1.0,
     ("ops/us", "M values/s"): 1.0,
 }
 

@@ -34,6 +34,10 @@ final class DefaultIgnores {
           // JDK: I/O pollers that wake virtual threads blocked on sockets; started on first use.
           new Rule("Read-Poller", "JDK virtual-thread I/O poller"),
           new Rule("Write-Poller", "JDK virtual-thread I/O poller"),
+          // JDK 25: the same pollers under their new names, a master platform thread and virtual
+          // sub-pollers, started on the first blocking socket operation of a virtual thread.
+          new Rule("MasterPoller", "JDK virtual-thread I/O poller"),
+          new Rule("SubPoller-*", "JDK virtual-thread I/O poller"),
           // JDK: workers of the common ForkJoinPool (parallel streams, CompletableFuture's default
           // executor). The JDK owns the pool; idle workers retire after 60 s on their own.
           new Rule("ForkJoinPool.commonPool-worker-*", "JDK common pool worker"),

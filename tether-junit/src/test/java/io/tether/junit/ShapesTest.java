@@ -201,13 +201,15 @@ class ShapesTest {
     Scope scope = leftOpen(Scope.open(ctx, "poller"));
     scope.go("spinner", c -> spin(stop));
     Thread raw = Thread.ofVirtual().name("raw-spinner").start(() -> spin(stop));
-
-    List<Leak> leaks = baseline.find();
-    assertThat(only(leaks, "spinner").pattern()).isEqualTo(LeakPattern.BUSY_LOOP);
-    assertThat(only(leaks, "raw-spinner").pattern()).isEqualTo(LeakPattern.BUSY_LOOP);
-    assertThat(only(leaks, "raw-spinner").description()).contains("never parked");
-    stop.set(true);
-    Bounded.join(raw);
+    try {
+      List<Leak> leaks = baseline.find();
+      assertThat(only(leaks, "spinner").pattern()).isEqualTo(LeakPattern.BUSY_LOOP);
+      assertThat(only(leaks, "raw-spinner").pattern()).isEqualTo(LeakPattern.BUSY_LOOP);
+      assertThat(only(leaks, "raw-spinner").description()).contains("never parked");
+    } finally {
+      stop.set(true); // a failed assertion must not leave the spinners (and the close) hanging
+      Bounded.join(raw);
+    }
   }
 
   @Test
