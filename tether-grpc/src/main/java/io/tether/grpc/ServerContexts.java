@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * class Shop extends ShopServiceGrpc.ShopServiceImplBase {
  *   public void place(Order order, StreamObserver<Receipt> out) {
  *     Context ctx = ServerContexts.current();                 // the one accessor
- *     try (Scope scope = Scope.open(ctx, "place")) {          // grpc/shop.ShopService/Place/place
+ *     try (Scope scope = Scope.open(ctx, "place")) {          // "grpc/shop.ShopService/Place"/place
  *       Task<Price> price = scope.spawn("price", c -> prices.get(c, order));
  *       Task<Stock> stock = scope.spawn("stock", c -> ClientContexts.under(c, inventory).check(order));
  *       scope.join();
@@ -57,7 +57,7 @@ import java.util.concurrent.TimeUnit;
  *       io.tether.DeadlineExceededException}. It is also cancelled when the root is.
  *   <li><b>Owner</b>: the context belongs to a scope named {@code grpc/<full method name>}, so a
  *       scope opened on it shows in {@link io.tether.Tasks#snapshot()} under {@code
- *       grpc/shop.ShopService/Place/...}.
+ *       "grpc/shop.ShopService/Place"/...} (a name with a slash is one quoted path segment).
  *   <li><b>Not carried</b>: gRPC metadata, and values of the root other than by inheritance.
  *       Cancelling the Tether context (or its root) does not cancel the gRPC call: the handler
  *       decides what to answer.

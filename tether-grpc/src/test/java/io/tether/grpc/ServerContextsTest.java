@@ -57,7 +57,7 @@ class ServerContextsTest {
   private static void awaitTreesGone() {
     Bounded.until(
         "the gRPC calls' task trees to be gone",
-        () -> Tasks.snapshot().stream().noneMatch(t -> t.path().startsWith("grpc/")));
+        () -> Tasks.snapshot().stream().noneMatch(t -> t.path().startsWith("\"grpc/")));
   }
 
   private static CallEndedException.Reason reason(Context ctx) {
@@ -92,7 +92,7 @@ class ServerContextsTest {
                               paths.set(
                                   Tasks.snapshot().stream()
                                       .map(TaskInfo::path)
-                                      .filter(p -> p.startsWith("grpc/"))
+                                      .filter(p -> p.startsWith("\"grpc/"))
                                       .sorted()
                                       .toList()
                                       .toString());
@@ -105,8 +105,8 @@ class ServerContextsTest {
     assertThat(reply).isEqualTo("placed");
     assertThat(paths.get())
         .isEqualTo(
-            "[grpc/ShopService/Place, grpc/ShopService/Place/place,"
-                + " grpc/ShopService/Place/place/price]");
+            "[\"grpc/ShopService/Place\", \"grpc/ShopService/Place\"/place,"
+                + " \"grpc/ShopService/Place\"/place/price]");
     awaitTreesGone();
     assertThat(seen.get().await(Bounded.HANG)).isTrue();
     assertThat(reason(seen.get())).isEqualTo(CallEndedException.Reason.COMPLETED);

@@ -22,7 +22,7 @@ import java.util.Objects;
  * <pre>{@code
  * HttpContext orders = server.createContext("/orders", exchange -> {
  *   Context ctx = ContextFilter.context(exchange);          // the one accessor
- *   try (Scope scope = Scope.open(ctx, "order")) {          // http/GET /orders/order
+ *   try (Scope scope = Scope.open(ctx, "order")) {          // "http/GET /orders"/order
  *     ...
  *   }
  * });
@@ -40,7 +40,8 @@ import java.util.Objects;
  *       once the handler closes the exchange or returns, {@code CLIENT_GONE} once writing the
  *       response (headers or body) fails. Also when the deadline passes, or the root is cancelled.
  *   <li><b>Owner</b>: the context belongs to a scope named {@code http/<method> <path>}, so scopes
- *       opened on it show under {@code http/GET /orders/...} in {@link io.tether.Tasks#snapshot()}.
+ *       opened on it show under {@code "http/GET /orders"/...} (a name with a slash is one quoted
+ *       path segment) in {@link io.tether.Tasks#snapshot()}.
  * </ul>
  *
  * <h2>What it cannot see</h2>

@@ -34,7 +34,7 @@ import java.util.Objects;
  *
  * protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
  *   Context ctx = ContextServletFilter.context(req);        // the one accessor
- *   try (Scope scope = Scope.open(ctx, "report")) { ... }   // http/GET /report/report
+ *   try (Scope scope = Scope.open(ctx, "report")) { ... }   // "http/GET /report"/report
  * }
  * }</pre>
  *

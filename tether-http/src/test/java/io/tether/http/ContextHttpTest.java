@@ -192,7 +192,7 @@ class ContextHttpTest {
     long start = System.nanoTime();
     Bounded.until(
         "the requests' task trees to be gone",
-        () -> Tasks.snapshot().stream().noneMatch(t -> t.path().startsWith("http/")));
+        () -> Tasks.snapshot().stream().noneMatch(t -> t.path().startsWith("\"http/")));
     return Duration.ofNanos(System.nanoTime() - start);
   }
 
@@ -208,7 +208,10 @@ class ContextHttpTest {
     Bounded.await(holding);
     assertThat(Tasks.snapshot())
         .extracting(TaskInfo::path)
-        .contains("http/GET /stream", "http/GET /stream/stream", "http/GET /stream/stream/hold");
+        .contains(
+            "\"http/GET /stream\"",
+            "\"http/GET /stream\"/stream",
+            "\"http/GET /stream\"/stream/hold");
 
     ctx.cancel(new IllegalStateException("user left"));
     Throwable read = catchThrowable(() -> body.readAllBytes());
