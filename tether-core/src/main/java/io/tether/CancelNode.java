@@ -6,7 +6,6 @@ import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A cancellable context: what {@code withCancel}, {@code withTimeout} and {@code withDeadline}
@@ -185,12 +184,14 @@ final class CancelNode extends AbstractContext implements CancellableContext {
     if (t != null) {
       t.cancel(false);
     }
+    Waits.Wait waitSeen = owner instanceof Task<?> task ? task.parkedIn() : null;
     DoneLink list = detach(unlinkFromParent);
     notifyAll(list, d);
     if (owner instanceof Task<?> task) {
-      // Last: the subtree is done and every link on it has claimed what it wakes, so the task
-      // can tell whether this cancellation itself ended the wait its thread is parked in.
-      task.contextCancelled(d);
+      // The wait the task's thread is parked in, read before the cascade wakes it (after, the
+      // thread may have moved on). Last, once the subtree is done and every link on it has
+      // claimed what it wakes, the task asks that wait whether this cancellation ended it.
+      task.contextCancelled(d, waitSeen);
     }
     return true;
   }
@@ -334,7 +335,9 @@ final class CancelNode extends AbstractContext implements CancellableContext {
 
   /**
    * Parks until done, interrupted or (if {@code timed}) {@code nanos} elapsed. Returns whether
-   * done. The waiter is woken by the cancel itself; it unlinks itself on the way out.
+   * done. A parker claimed by whichever comes first: this context's cancel (through its link, or
+   * the task's own cancel, see {@link Waits.Wait#deliveredBy}), or the thread itself on a timeout
+   * or interrupt; so a cancellation can tell exactly whether it ended this wait.
    */
   boolean awaitDone(boolean timed, long nanos) throws InterruptedException {
     if (done != null) {
@@ -343,44 +346,21 @@ final class CancelNode extends AbstractContext implements CancellableContext {
     if (timed && nanos <= 0) {
       return false;
     }
-    Waiter w = new Waiter(Thread.currentThread());
-    if (!link(w)) {
-      return true;
-    }
-    Waits.Wait wait = Waits.awaiting(this);
+    Parker me = new Parker(Thread.currentThread());
+    ParkerLink link = wakeWhenDone(me, Parker.CANCELLED);
     try {
       long end = timed ? System.nanoTime() + nanos : 0;
-      while (done == null) {
-        if (Thread.interrupted()) {
-          throw new InterruptedException("interrupted while awaiting " + this);
-        }
-        if (timed) {
-          long left = end - System.nanoTime();
-          if (left <= 0) {
-            return false;
-          }
-          LockSupport.parkNanos(wait, left);
-        } else {
-          LockSupport.park(wait);
-        }
+      int won = me.awaitDone(timed, end, Waits.parked("ctx.await", this, this, me));
+      if (won == Parker.CANCELLED) {
+        return true;
       }
-      return true;
+      // Abandoned by this thread: interrupted (the status is set again) or timed out.
+      if (Thread.interrupted()) {
+        throw new InterruptedException("interrupted while awaiting " + this);
+      }
+      return false;
     } finally {
-      unlink(w);
-    }
-  }
-
-  /** A thread parked in {@link #awaitDone}. */
-  private static final class Waiter extends DoneLink {
-    private final Thread thread;
-
-    Waiter(Thread thread) {
-      this.thread = thread;
-    }
-
-    @Override
-    void onDone(Done d) {
-      LockSupport.unpark(thread);
+      link.stop();
     }
   }
 

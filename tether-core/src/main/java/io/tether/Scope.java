@@ -362,7 +362,7 @@ public final class Scope implements AutoCloseable {
       return;
     }
     requireOpen("spawn into");
-    Waits.Wait wait = Waits.slot(this, context);
+    Waits.Wait wait = Waits.begin("scope.limit", this); // a cancel wakes it, and interrupts
     while (true) {
       // Pushed before the re-check: a release or cancel after it sees this waiter and wakes it.
       // A waiter left on the stack after taking a slot costs one spurious unpark later.

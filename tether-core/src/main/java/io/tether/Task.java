@@ -266,12 +266,14 @@ public final class Task<T> {
 
   /**
    * Called by the task's context, once, after its cancellation {@code d} has reached everything
-   * below it (on the cancelling thread). Interrupts the task's thread unless that very cancellation
-   * ended the Tether wait the thread is parked in ({@link Waits.Wait#deliveredBy}); in every other
-   * case (not parked, parked outside Tether, or in a wait that ended some other way first) the
-   * thread is interrupted, so no cancellation is ever lost.
+   * below it (on the cancelling thread), with the wait its thread was parked in when the cancel
+   * began ({@code seen}, or null). Interrupts the task's thread unless that very cancellation ended
+   * that wait ({@link Waits.Wait#deliveredBy}: the wait's own claim says how it ended, even if the
+   * thread has moved on since); in every other case (not parked, parked outside Tether, or in a
+   * wait that ended some other way first) the thread is interrupted, so no cancellation is ever
+   * lost.
    */
-  void contextCancelled(ContextErrors.Done d) {
+  void contextCancelled(ContextErrors.Done d, Waits.Wait seen) {
     Thread t = thread;
     if (t == null || state != State.RUNNING) {
       return; // not started yet (execute() checks), or already ended
@@ -279,11 +281,16 @@ public final class Task<T> {
     if (Thread.currentThread() == t) {
       return; // cancelling itself: it knows (and a failing body's own fail-fast cancel is done)
     }
-    Waits.Wait w = Waits.of(t);
-    if (w != null && w.deliveredBy(d)) {
+    if (seen != null && seen.deliveredBy(d)) {
       return;
     }
     t.interrupt();
+  }
+
+  /** The Tether wait this task's thread is parked in now, or null (for the cancel). */
+  Waits.Wait parkedIn() {
+    Thread t = thread;
+    return t == null ? null : Waits.of(t);
   }
 
   /** {@code app/ingest/fetch-17}: the scope's path, then this task's name. */

@@ -22,9 +22,9 @@ final class Waits {
    * chan receive}), {@code target} what it waits on, {@code sinceNanos} when it began ({@link
    * System#nanoTime}). The other components say how a cancellation can end it (see {@link
    * #deliveredBy}): {@code wakeOn} a context whose cancellation ends it, and then either no {@code
-   * parker} (a {@code ctx.await}, which ends once {@code wakeOn} is done) or the {@code parker}
-   * that {@code wakeOn}'s cancellation claims for {@code clause}; or, for a select, the {@code
-   * parker} and its {@code clauses}, whose {@link DoneClause}s are claimed for their own index.
+   * the {@code parker} that {@code wakeOn}'s cancellation claims for {@code clause}; or, for a
+   * select, the {@code parker} and its {@code clauses}, whose {@link DoneClause}s are claimed for
+   * their own index. A wait with no parker is never ended by a cancellation alone.
    */
   record Wait(
       String reason,
@@ -37,10 +37,10 @@ final class Waits {
 
     /**
      * Called by the cancellation {@code d} of a task's own context, after it has cascaded, with the
-     * wait the task's thread was seen parked in. Returns true only if that cancellation itself ends
-     * this wait: it already did (its link claimed the parker), or does so now (claims the parker
-     * here), or the awaited context is done by it, which the thread sees as soon as it looks. Then
-     * the thread will leave the wait knowing it was cancelled, and needs no interrupt. False in
+     * wait the task's thread was seen parked in when the cancel began. Returns true only if that
+     * cancellation itself ends this wait: it already did (its link claimed the parker), or does so
+     * now (claims the parker here). The claim decides how the wait ends, so the thread leaves it
+     * knowing it was cancelled, and needs no interrupt, even if it has moved on since. False in
      * every other case (the wait ended otherwise first: a value, a close, a timeout, another
      * context; or no cancellation can end it): the caller must interrupt.
      */
@@ -53,10 +53,7 @@ final class Waits {
         }
         return false;
       }
-      if (parker == null) {
-        return wakeOn != null && wakeOn.done() == d;
-      }
-      return claimFor(wakeOn, clause, d);
+      return parker != null && claimFor(wakeOn, clause, d);
     }
 
     private boolean claimFor(AbstractContext ctx, int index, ContextErrors.Done d) {
@@ -78,11 +75,6 @@ final class Waits {
     return new Wait(reason, target, System.nanoTime(), null, null, 0, null);
   }
 
-  /** A {@code ctx.await} on {@code ctx}: ends once {@code ctx} is done. */
-  static Wait awaiting(CancelNode ctx) {
-    return new Wait("ctx.await", ctx, System.nanoTime(), ctx, null, 0, null);
-  }
-
   /**
    * A wait of {@code parker} on {@code target} that {@code ctx}'s cancellation (if {@code ctx} is
    * not null) ends by claiming the parker for {@link Parker#CANCELLED}.
@@ -90,11 +82,6 @@ final class Waits {
   static Wait parked(String reason, Object target, Context ctx, Parker parker) {
     return new Wait(
         reason, target, System.nanoTime(), (AbstractContext) ctx, parker, Parker.CANCELLED, null);
-  }
-
-  /** A spawn waiting for a slot under {@code scope}'s limit: ends once {@code ctx} is done. */
-  static Wait slot(Scope scope, CancelNode ctx) {
-    return new Wait("scope.limit", scope, System.nanoTime(), ctx, null, 0, null);
   }
 
   /** A select's wait: each of its done clauses ends it when its context is cancelled. */
