@@ -181,6 +181,7 @@ final class CancelNode extends AbstractContext implements CancellableContext {
     if (!DONE.compareAndSet(this, null, d)) {
       return false;
     }
+    Hooks.cancelled(this, d, unlinkFromParent); // telemetry: where it began, or reached
     ScheduledFuture<?> t = timer;
     if (t != null) {
       t.cancel(false);
@@ -192,6 +193,7 @@ final class CancelNode extends AbstractContext implements CancellableContext {
       // can tell whether this cancellation itself ended the wait its thread is parked in.
       task.contextCancelled(d);
     }
+    Hooks.cascaded(this, d, unlinkFromParent); // telemetry: a cancel that began here is through
     return true;
   }
 
@@ -205,9 +207,17 @@ final class CancelNode extends AbstractContext implements CancellableContext {
     if (!DONE.compareAndSet(this, null, d)) {
       return;
     }
+    Hooks.cancelled(this, d, true); // telemetry
     DoneLink list = detach(true);
     if (list != null) {
-      Thread.ofVirtual().name("tether-deadline-cascade").start(() -> notifyAll(list, d));
+      Thread.ofVirtual()
+          .name("tether-deadline-cascade")
+          .start(() -> {
+            notifyAll(list, d);
+            Hooks.cascaded(this, d, true); // telemetry
+          });
+    } else {
+      Hooks.cascaded(this, d, true); // telemetry
     }
   }
 
@@ -367,6 +377,7 @@ final class CancelNode extends AbstractContext implements CancellableContext {
       return true;
     } finally {
       unlink(w);
+      Hooks.waitEnded(wait); // telemetry
     }
   }
 

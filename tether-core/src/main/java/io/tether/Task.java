@@ -219,6 +219,7 @@ public final class Task<T> {
 
   /** The body of the task's thread. */
   void execute() {
+    Hooks.started(this); // telemetry
     if (context.isDone()) {
       // Cancelled before the thread started: behave as if the interrupt had reached it.
       Thread.currentThread().interrupt();
@@ -258,6 +259,7 @@ public final class Task<T> {
       scope.recordFailure(this);
     }
     state = end;
+    Hooks.ended(this, end); // telemetry
     // The task's context is no longer needed: release its registration with the scope's.
     context.release();
     Waits.unparkAll(Waits.close(this, JOINERS));
@@ -362,11 +364,15 @@ public final class Task<T> {
       return; // ended meanwhile
     }
     Waits.Wait wait = Waits.begin("task.join", this);
-    while (!isEnded()) {
-      if (Thread.interrupted()) {
-        throw new InterruptedException("interrupted while joining " + this);
+    try {
+      while (!isEnded()) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException("interrupted while joining " + this);
+        }
+        LockSupport.park(wait);
       }
-      LockSupport.park(wait);
+    } finally {
+      Hooks.waitEnded(wait); // telemetry
     }
   }
 

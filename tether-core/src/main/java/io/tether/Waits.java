@@ -75,12 +75,12 @@ final class Waits {
 
   /** A wait on {@code target}, beginning now, that no cancellation ends by itself. */
   static Wait begin(String reason, Object target) {
-    return new Wait(reason, target, System.nanoTime(), null, null, 0, null);
+    return Hooks.waitBegan(new Wait(reason, target, System.nanoTime(), null, null, 0, null));
   }
 
   /** A {@code ctx.await} on {@code ctx}: ends once {@code ctx} is done. */
   static Wait awaiting(CancelNode ctx) {
-    return new Wait("ctx.await", ctx, System.nanoTime(), ctx, null, 0, null);
+    return Hooks.waitBegan(new Wait("ctx.await", ctx, System.nanoTime(), ctx, null, 0, null));
   }
 
   /**
@@ -88,18 +88,25 @@ final class Waits {
    * not null) ends by claiming the parker for {@link Parker#CANCELLED}.
    */
   static Wait parked(String reason, Object target, Context ctx, Parker parker) {
-    return new Wait(
-        reason, target, System.nanoTime(), (AbstractContext) ctx, parker, Parker.CANCELLED, null);
+    return Hooks.waitBegan(
+        new Wait(
+            reason,
+            target,
+            System.nanoTime(),
+            (AbstractContext) ctx,
+            parker,
+            Parker.CANCELLED,
+            null));
   }
 
   /** A spawn waiting for a slot under {@code scope}'s limit: ends once {@code ctx} is done. */
   static Wait slot(Scope scope, CancelNode ctx) {
-    return new Wait("scope.limit", scope, System.nanoTime(), ctx, null, 0, null);
+    return Hooks.waitBegan(new Wait("scope.limit", scope, System.nanoTime(), ctx, null, 0, null));
   }
 
   /** A select's wait: each of its done clauses ends it when its context is cancelled. */
   static Wait select(Object target, Parker parker, Clause<?>[] clauses) {
-    return new Wait("select", target, System.nanoTime(), null, parker, 0, clauses);
+    return Hooks.waitBegan(new Wait("select", target, System.nanoTime(), null, parker, 0, clauses));
   }
 
   /** The Tether wait {@code thread} is parked in now, or null. */
