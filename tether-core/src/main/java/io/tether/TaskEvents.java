@@ -52,6 +52,15 @@ public final class TaskEvents {
   }
 
   /**
+   * The owner path of {@code task}, outermost first, ending with its name: {@code
+   * app/ingest/fetch-17}, as in {@link TaskInfo#path()}. Built on each call (cheap, but not free):
+   * for listeners that group by owner.
+   */
+  public static String path(Task<?> task) {
+    return task.path();
+  }
+
+  /**
    * A listener's registration. {@link #close()} stops the calls (idempotent); a call already in
    * progress on another thread may still finish after it returns.
    */
