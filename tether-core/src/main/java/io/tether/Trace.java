@@ -33,8 +33,10 @@ import java.util.Objects;
  * Off (no recording): one volatile read per event site in the core. On: one small object and one
  * atomic increment per event, into a ring buffer of fixed capacity ({@value #DEFAULT_CAPACITY}
  * events unless given, each about 50 bytes plus what it references). When the ring is full the
- * oldest events are overwritten; the trace says how many it dropped, and of which kinds ({@link
- * #dropped()}, {@code otherData} in the JSON), and its slices stay balanced.
+ * oldest events are overwritten; the trace says how many it dropped and from when on it is complete
+ * ({@link #dropped()}; {@code dropped} and {@code completeFromMicros} in the JSON's {@code
+ * otherData}), and its slices stay balanced. The ring is striped by thread, so threads seldom
+ * contend on it.
  *
  * <h2>Exit</h2>
  *
@@ -81,8 +83,9 @@ public final class Trace {
   }
 
   /**
-   * Like {@link #start()}, with a ring of at least {@code capacity} events (rounded up to a power
-   * of two).
+   * Like {@link #start()}, with a ring of at least {@code capacity} events. The ring is split into
+   * stripes (8 or more, by thread), each a power of two in size, so one busy thread keeps only its
+   * stripe's share of the events: give room for the busiest thread.
    *
    * @throws IllegalArgumentException if {@code capacity} is below 16 or above {@link #MAX_CAPACITY}
    */

@@ -32,6 +32,9 @@ final class TraceJson {
 
   private static final String OUTSIDE = "(threads outside tasks)";
 
+  /** The process of tasks whose owner is not known (not a tid space shared with threads). */
+  private static final String UNKNOWN_OWNER = "(owner not recorded)";
+
   /** One output event, to be sorted per track by time, then by emission order. */
   private record Out(long nanos, long order, String json) {}
 
@@ -94,6 +97,10 @@ final class TraceJson {
       if (e.kind() == TraceRecorder.Kind.START) {
         startedIds.add(((Task<?>) e.a()).id);
       }
+    }
+    Map<TraceRecorder.Event, Integer> position = new IdentityHashMap<>();
+    for (TraceRecorder.Event e : snap.events()) {
+      position.put(e, position.size());
     }
     Map<TraceRecorder.Event, Long> reachFlow = new IdentityHashMap<>();
     Map<Long, Long> spawnFlow = new HashMap<>();
@@ -173,7 +180,7 @@ final class TraceJson {
                   + "}";
           slice(from, ts, "cancel", "cancel", args);
           for (TraceRecorder.Event r : hit) {
-            if (r.seq() > e.seq()) { // an arrow only to a reach replayed after this
+            if (position.get(r) > position.get(e)) { // an arrow only to a reach replayed later
               long flow = ++flowIds;
               reachFlow.put(r, flow);
               flow(from, ts, 's', flow, "cancel");
@@ -260,16 +267,9 @@ final class TraceJson {
         .append(snap.dropped())
         .append(",\"lostInFlight\":")
         .append(snap.lostInFlight())
-        .append(",\"overwrittenByKind\":{");
-    TraceRecorder.Kind[] kinds = TraceRecorder.Kind.values();
-    boolean firstKind = true;
-    for (int i = 0; i < kinds.length; i++) {
-      if (snap.overwrittenByKind()[i] > 0) {
-        firstKind = comma(sb, firstKind);
-        sb.append(str(kinds[i].name())).append(':').append(snap.overwrittenByKind()[i]);
-      }
-    }
-    sb.append("}}}");
+        .append(",\"completeFromMicros\":")
+        .append(micros(snap.completeFromNanos()));
+    sb.append("}}");
     return sb.toString();
   }
 
@@ -312,7 +312,7 @@ final class TraceJson {
         tr =
             known != null
                 ? new Track(pid(known[1]), taskId, known[0] + " #" + taskId)
-                : new Track(pid(OUTSIDE), taskId, "task #" + taskId);
+                : new Track(pid(UNKNOWN_OWNER), taskId, "task #" + taskId);
         tracks.put(taskId, tr);
         open(tr, startNanos, RUNNING, "running", "task", "{\"startedBeforeTrace\":true}");
       }

@@ -1,26 +1,30 @@
 package io.tether;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The sink behind a {@link Trace.Recording}: appends each event to a ring buffer of fixed capacity,
- * overwriting the oldest when full (a flight recorder keeps the latest), and counting by kind what
- * it overwrote.
+ * overwriting the oldest when full (a flight recorder keeps the latest).
  *
- * <p>Invariants: {@code next} counts events ever appended; event {@code seq} lives in slot {@code
- * seq & mask} until event {@code seq + capacity} overwrites it. A writer takes its {@code seq} by
- * {@code getAndIncrement} and then stores the event, so a reader that stopped the recording at
- * {@code end = next} may find, for a {@code seq < end}, an older event still in the slot (its
- * writer has not stored yet); such events count as lost in flight. Events with a {@code seq >= end}
- * (written after the stop by a thread that saw the sink before its removal) are ignored.
+ * <p>The ring is striped by thread: a thread always appends to the stripe its id hashes to, so
+ * threads seldom contend on one counter, and each thread's events stay in order in one stripe. The
+ * export merges the stripes by time.
+ *
+ * <p>Invariants, per stripe: {@code next} counts events ever appended to it; event {@code seq}
+ * lives in slot {@code seq & mask} until event {@code seq + size} overwrites it. A writer takes its
+ * {@code seq} by {@code getAndIncrement} and then stores the event (each slot has one writer per
+ * lap), so a reader that stopped the recording at {@code end = next} may find, for a {@code seq <
+ * end}, an older event still in the slot (its writer has not stored yet); such events count as lost
+ * in flight. Events with a {@code seq >= end} (written after the stop by a thread that saw the sink
+ * before its removal) are ignored.
  */
 final class TraceRecorder extends Hooks.Sink {
 
-  /** What happened; also the index of the per-kind dropped counter. */
+  /** What happened. */
   enum Kind {
     SPAWN,
     START,
@@ -40,63 +44,89 @@ final class TraceRecorder extends Hooks.Sink {
    */
   record Event(long seq, long nanos, Kind kind, Thread thread, Object a, Object b) {}
 
-  private final AtomicReferenceArray<Event> ring;
-  private final int mask;
-  private final AtomicLong next = new AtomicLong();
-  private final AtomicLongArray overwritten = new AtomicLongArray(Kind.values().length);
+  /** One stripe: its counter and its ring (allocated apart, so counters share no cache line). */
+  private static final class Stripe {
+    final AtomicLong next = new AtomicLong();
+    final AtomicReferenceArray<Event> ring;
+
+    Stripe(int size) {
+      ring = new AtomicReferenceArray<>(size);
+    }
+  }
+
+  private final Stripe[] stripes;
+  private final int stripeMask;
+  private final int mask; // of each stripe's ring
 
   final long startNanos;
 
   TraceRecorder(int capacity) {
+    int n = 8;
+    while (n < 4 * Runtime.getRuntime().availableProcessors() && n < 64) {
+      n <<= 1;
+    }
     int size = 16;
-    while (size < capacity) {
+    while ((long) size * n < capacity) {
       size <<= 1;
     }
-    ring = new AtomicReferenceArray<>(size);
+    stripes = new Stripe[n];
+    for (int i = 0; i < n; i++) {
+      stripes[i] = new Stripe(size);
+    }
+    stripeMask = n - 1;
     mask = size - 1;
     startNanos = System.nanoTime();
   }
 
   int capacity() {
-    return mask + 1;
+    return stripes.length * (mask + 1);
   }
 
   private void append(long nanos, Kind kind, Object a, Object b) {
-    long seq = next.getAndIncrement();
-    Event e = new Event(seq, nanos, kind, Thread.currentThread(), a, b);
-    Event old = ring.getAndSet((int) (seq & mask), e);
-    if (old != null) {
-      overwritten.incrementAndGet(old.kind.ordinal());
-    }
+    Thread t = Thread.currentThread();
+    long id = t.threadId();
+    Stripe s = stripes[(int) (id ^ (id >>> 16)) & stripeMask];
+    long seq = s.next.getAndIncrement();
+    s.ring.setRelease((int) (seq & mask), new Event(seq, nanos, kind, t, a, b));
   }
 
-  /** The events appended before {@code end}, oldest first, and what was lost. */
+  /** The events appended before now, oldest first, and what was lost. */
   Snapshot snapshot() {
-    long end = next.get();
-    long first = Math.max(0, end - ring.length());
-    List<Event> kept = new ArrayList<>((int) (end - first));
+    List<Event> kept = new ArrayList<>();
+    long total = 0;
     long lostInFlight = 0;
-    for (long seq = first; seq < end; seq++) {
-      Event e = ring.get((int) (seq & mask));
-      if (e != null && e.seq == seq) {
-        kept.add(e);
-      } else {
-        lostInFlight++;
+    long completeFrom = startNanos;
+    for (Stripe s : stripes) {
+      long end = s.next.get();
+      total += end;
+      long first = Math.max(0, end - s.ring.length());
+      Event oldest = null;
+      for (long seq = first; seq < end; seq++) {
+        Event e = s.ring.getAcquire((int) (seq & mask));
+        if (e != null && e.seq == seq) {
+          kept.add(e);
+          if (oldest == null) {
+            oldest = e;
+          }
+        } else {
+          lostInFlight++;
+        }
+      }
+      if (first > 0 && oldest != null && oldest.nanos > completeFrom) {
+        completeFrom = oldest.nanos; // this stripe lost what came before its oldest event
       }
     }
-    long[] byKind = new long[Kind.values().length];
-    for (int i = 0; i < byKind.length; i++) {
-      byKind[i] = overwritten.get(i);
-    }
-    return new Snapshot(List.copyOf(kept), end, lostInFlight, byKind);
+    // Merged by time; a thread's events are in one stripe, in order, and stay so (stable sort).
+    kept.sort(Comparator.comparingLong(Event::nanos));
+    return new Snapshot(List.copyOf(kept), total, lostInFlight, completeFrom);
   }
 
   /**
    * What a recording holds when stopped: {@code events} oldest first; {@code total} appended in
-   * all; {@code lostInFlight} whose writers had not finished at the stop; {@code overwrittenByKind}
-   * dropped for room, by {@link Kind} ordinal (may include a few appended after the stop).
+   * all; {@code lostInFlight} whose writers had not finished at the stop; {@code completeFromNanos}
+   * the time from which no event was overwritten (the recording's start if none was).
    */
-  record Snapshot(List<Event> events, long total, long lostInFlight, long[] overwrittenByKind) {
+  record Snapshot(List<Event> events, long total, long lostInFlight, long completeFromNanos) {
     long dropped() {
       return total - events.size();
     }

@@ -89,7 +89,7 @@ class TraceTest {
     Trace trace;
     try (Trace.Recording rec = Trace.start(16)) {
       try (Scope scope = Scope.open(Context.background(), "many")) {
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < 200; i++) {
           scope.go("t" + i, c -> {});
         }
         scope.join();
@@ -98,13 +98,13 @@ class TraceTest {
       assertThat(rec.stop()).isSameAs(trace);
       assertThat(rec.isRecording()).isFalse();
     }
-    assertThat(trace.eventCount()).isLessThanOrEqualTo(16);
-    assertThat(trace.dropped()).isGreaterThan(0);
+    assertThat(trace.dropped()).isGreaterThan(0); // 200 spawns on one thread overflow its stripe
     Map<String, Object> root = JSON.std.mapFrom(trace.toJson());
     @SuppressWarnings("unchecked")
     Map<String, Object> other = (Map<String, Object>) root.get("otherData");
     assertThat(((Number) other.get("dropped")).longValue()).isEqualTo(trace.dropped());
-    assertThat((Map<?, ?>) other.get("overwrittenByKind")).isNotEmpty();
+    assertThat(((Number) other.get("events")).longValue()).isEqualTo(trace.eventCount());
+    assertThat(((Number) other.get("completeFromMicros")).doubleValue()).isPositive();
     checkFormat(trace.toJson());
   }
 
