@@ -130,6 +130,11 @@ public final class Task<T> {
     return name != null ? name : "task-" + id;
   }
 
+  /** The name given at spawn, or null (then {@link #name()} makes one); for telemetry. */
+  String rawName() {
+    return name;
+  }
+
   /** The current state; see {@link State}. Never blocks. */
   public State state() {
     return state;

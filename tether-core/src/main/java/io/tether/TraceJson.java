@@ -4,10 +4,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes a recording as Chrome Trace Event JSON (the format Perfetto UI and {@code
@@ -43,7 +45,7 @@ final class TraceJson {
     final long tid;
     final String name;
     final List<Out> out = new ArrayList<>();
-    final ArrayDeque<Object> open = new ArrayDeque<>(); // RUNNING or a Waits.Wait
+    final ArrayDeque<Object> open = new ArrayDeque<>(); // RUNNING or a wait's reason
     boolean started;
 
     Track(int pid, long tid, String name) {
@@ -55,10 +57,14 @@ final class TraceJson {
 
   private static final Object RUNNING = new Object();
 
+  /** What the trace knows of a task: its name and its owner's path. */
+  private record Known(String name, String owner) {}
+
   private final Map<String, Integer> pids = new LinkedHashMap<>();
-  private final Map<Object, Track> tracks = new LinkedHashMap<>(); // by task id (Long) or Thread
-  private final Map<Thread, Long> taskOfThread = new HashMap<>();
-  private final Map<Long, String[]> knownBefore = new HashMap<>(); // id -> {name, owner path}
+  private final Map<Object, Track> tracks = new LinkedHashMap<>(); // task id (Long) or "t<id>"
+  private final Map<Long, Long> taskOfThread = new HashMap<>(); // thread id -> task id
+  private final Map<Long, Known> known = new HashMap<>(); // task id -> name, owner path
+  private final Map<Long, Thread> platformThreads = new HashMap<>();
   private long order;
   private long flowIds;
   private long startNanos;
@@ -74,33 +80,39 @@ final class TraceJson {
     pids.put(OUTSIDE, 1);
     for (TaskInfo info : before) {
       if (info.kind() == TaskInfo.Kind.TASK && info.thread() != null) {
-        taskOfThread.put(info.thread(), info.id());
+        taskOfThread.put(info.thread().threadId(), info.id());
         String owner =
             info.path().endsWith("/" + info.name())
                 ? info.path().substring(0, info.path().length() - info.name().length() - 1)
                 : info.path();
-        knownBefore.put(info.id(), new String[] {info.name(), owner});
+        known.put(info.id(), new Known(info.name(), owner));
       }
     }
-    // Pre-pass: which thread runs which task; which tasks each cancellation reached.
+    // Pre-pass: names and owners of the tasks, which thread runs which task, which tasks each
+    // cancellation reached, and which tasks started within the trace.
     Map<ContextErrors.Done, List<TraceRecorder.Event>> reached = new IdentityHashMap<>();
-    for (TraceRecorder.Event e : snap.events()) {
-      if (e.a() instanceof Task<?> t && t.thread != null) {
-        taskOfThread.put(t.thread, t.id);
-      }
-      if (e.kind() == TraceRecorder.Kind.CANCEL_REACHED) {
-        reached.computeIfAbsent((ContextErrors.Done) e.b(), k -> new ArrayList<>()).add(e);
-      }
-    }
-    java.util.Set<Long> startedIds = new java.util.HashSet<>();
-    for (TraceRecorder.Event e : snap.events()) {
-      if (e.kind() == TraceRecorder.Kind.START) {
-        startedIds.add(((Task<?>) e.a()).id);
-      }
-    }
+    Set<Long> startedIds = new HashSet<>();
     Map<TraceRecorder.Event, Integer> position = new IdentityHashMap<>();
+    Map<Scope, String> scopePaths = new IdentityHashMap<>();
     for (TraceRecorder.Event e : snap.events()) {
       position.put(e, position.size());
+      if (e.platformThread() != null) {
+        platformThreads.putIfAbsent(e.threadId(), e.platformThread());
+      }
+      switch (e.kind()) {
+        case SPAWN -> {
+          String name = e.b() != null ? (String) e.b() : "task-" + e.task();
+          String owner = scopePaths.computeIfAbsent((Scope) e.a(), Scope::path);
+          known.put(e.task(), new Known(name, owner));
+        }
+        case START -> {
+          startedIds.add(e.task());
+          taskOfThread.put(e.threadId(), e.task());
+        }
+        case CANCEL_REACHED ->
+            reached.computeIfAbsent((ContextErrors.Done) e.a(), k -> new ArrayList<>()).add(e);
+        default -> {}
+      }
     }
     Map<TraceRecorder.Event, Long> reachFlow = new IdentityHashMap<>();
     Map<Long, Long> spawnFlow = new HashMap<>();
@@ -109,56 +121,49 @@ final class TraceJson {
       long ts = e.nanos();
       switch (e.kind()) {
         case SPAWN -> {
-          Task<?> child = (Task<?>) e.a();
-          Track from = trackOfThread(e.thread());
+          long child = e.task();
+          Track from = trackOfThread(e.threadId());
           taskTrack(child, false);
-          String args = "{\"child\":" + child.id + ",\"path\":" + str(child.path()) + "}";
-          slice(from, ts, "spawn " + child.name(), "spawn", args);
-          if (startedIds.contains(child.id)) { // an arrow only to a start in this trace
+          Known k = known.get(child);
+          String args = "{\"child\":" + child + ",\"path\":" + str(k.owner + "/" + k.name) + "}";
+          slice(from, ts, "spawn " + k.name, "spawn", args);
+          if (startedIds.contains(child)) { // an arrow only to a start in this trace
             long flow = ++flowIds;
-            spawnFlow.put(child.id, flow);
+            spawnFlow.put(child, flow);
             flow(from, ts, 's', flow, "spawn");
           }
           end(from, ts, null);
         }
         case START -> {
-          Task<?> t = (Task<?>) e.a();
-          Track tr = taskTrack(t, false);
+          Track tr = taskTrack(e.task(), false);
           if (!tr.started) {
             open(tr, ts, RUNNING, "running", "task", null);
           }
-          Long flow = spawnFlow.remove(t.id);
+          Long flow = spawnFlow.remove(e.task());
           if (flow != null) {
             flow(tr, ts, 'f', flow, "spawn");
           }
         }
         case END -> {
-          Task<?> t = (Task<?>) e.a();
-          Track tr = taskTrack(t, true);
+          Track tr = taskTrack(e.task(), true);
           while (!tr.open.isEmpty()) {
             Object top = tr.open.pop();
-            String outcome = "{\"outcome\":" + str(String.valueOf(e.b())) + "}";
+            String outcome = "{\"outcome\":" + str(String.valueOf(e.a())) + "}";
             end(tr, ts, top == RUNNING ? outcome : "{\"open\":true}");
           }
         }
         case WAIT_BEGIN -> {
-          Waits.Wait w = (Waits.Wait) e.a();
-          Track tr = trackOfThread(e.thread());
-          if (tr.open.peek() instanceof Waits.Wait) {
+          Track tr = trackOfThread(e.threadId());
+          if (tr.open.peek() instanceof String) {
             tr.open.pop(); // its end was not reported (a wait outside the hooked ones)
             end(tr, ts, "{\"open\":true}");
           }
-          open(
-              tr,
-              ts,
-              w,
-              w.reason(),
-              "wait",
-              "{\"target\":" + str(String.valueOf(w.target())) + "}");
+          String reason = (String) e.a();
+          open(tr, ts, reason, reason, "wait", "{\"target\":" + str(String.valueOf(e.b())) + "}");
         }
         case WAIT_END -> {
-          Track tr = trackOfThread(e.thread());
-          if (tr.open.peek() == e.a()) {
+          Track tr = trackOfThread(e.threadId());
+          if (tr.open.peek() instanceof String reason && reason.equals(e.a())) {
             tr.open.pop();
             end(tr, ts, null);
           }
@@ -166,7 +171,7 @@ final class TraceJson {
         case CANCEL -> {
           ContextErrors.Done d = (ContextErrors.Done) e.b();
           List<TraceRecorder.Event> hit = reached.getOrDefault(d, List.of());
-          Track from = trackOfThread(e.thread());
+          Track from = trackOfThread(e.threadId());
           Throwable cause = d.cause();
           String args =
               "{\"context\":"
@@ -189,34 +194,33 @@ final class TraceJson {
           end(from, ts, null);
         }
         case CANCEL_REACHED -> {
-          Task<?> t = (Task<?>) ((CancelNode) e.a()).owner();
-          Track tr = taskTrack(t, true);
+          Track tr = taskTrack(e.task(), true);
           Long flow = reachFlow.get(e); // null if its root is not in the trace, or came later
           instant(tr, ts, "cancelled", "cancel", null);
           if (flow != null) {
             flow(tr, ts, 'f', flow, "cancel");
           }
         }
-        case STRAGGLER -> {
-          Task<?> t = (Task<?>) e.a();
-          instant(taskTrack(t, true), ts, "straggler", "stop", null);
-        }
+        case STRAGGLER -> instant(taskTrack(e.task(), true), ts, "straggler", "stop", null);
         case RESTART ->
             instant(
-                trackOfThread(e.thread()),
+                trackOfThread(e.threadId()),
                 ts,
                 "restart " + e.b(),
                 "supervisor",
                 "{\"supervisor\":" + str(String.valueOf(e.a())) + "}");
         case LEAK -> {
-          TaskInfo info = (TaskInfo) e.a();
-          Track tr = tracks.get(info.id());
+          Track tr = tracks.get(e.task());
           instant(
-              tr != null ? tr : trackOfThread(e.thread()),
+              tr != null ? tr : trackOfThread(e.threadId()),
               ts,
               "leak suspected",
               "leak",
-              "{\"task\":" + str(info.toString()) + ",\"why\":" + str(String.valueOf(e.b())) + "}");
+              "{\"task\":"
+                  + str(String.valueOf(e.a()))
+                  + ",\"why\":"
+                  + str(String.valueOf(e.b()))
+                  + "}");
         }
       }
     }
@@ -287,15 +291,19 @@ final class TraceJson {
   }
 
   /**
-   * The track of {@code t}, made on first use. {@code midway}: the event is from inside the task (a
-   * wait, its end), so if its start was not recorded it began before the trace: its running slice
-   * opens at the trace's start.
+   * The track of task {@code id}, made on first use. {@code midway}: the event is from inside the
+   * task (a wait, its end), so if its start was not recorded it began before the trace: its running
+   * slice opens at the trace's start.
    */
-  private Track taskTrack(Task<?> t, boolean midway) {
-    Track tr = tracks.get(t.id);
+  private Track taskTrack(long id, boolean midway) {
+    Track tr = tracks.get(id);
     if (tr == null) {
-      tr = new Track(pid(t.scope.path()), t.id, t.name() + " #" + t.id);
-      tracks.put(t.id, tr);
+      Known k = known.get(id);
+      tr =
+          k != null
+              ? new Track(pid(k.owner), id, k.name + " #" + id)
+              : new Track(pid(UNKNOWN_OWNER), id, "task #" + id);
+      tracks.put(id, tr);
       if (midway) {
         open(tr, startNanos, RUNNING, "running", "task", "{\"startedBeforeTrace\":true}");
       }
@@ -303,26 +311,18 @@ final class TraceJson {
     return tr;
   }
 
-  private Track trackOfThread(Thread thread) {
-    Long taskId = taskOfThread.get(thread);
+  private Track trackOfThread(long threadId) {
+    Long taskId = taskOfThread.get(threadId);
     if (taskId != null) {
-      Track tr = tracks.get(taskId);
-      if (tr == null) {
-        String[] known = knownBefore.get(taskId);
-        tr =
-            known != null
-                ? new Track(pid(known[1]), taskId, known[0] + " #" + taskId)
-                : new Track(pid(UNKNOWN_OWNER), taskId, "task #" + taskId);
-        tracks.put(taskId, tr);
-        open(tr, startNanos, RUNNING, "running", "task", "{\"startedBeforeTrace\":true}");
-      }
-      return tr;
+      return taskTrack(taskId, true);
     }
     return tracks.computeIfAbsent(
-        thread,
+        "t" + threadId,
         k -> {
-          String name = thread.getName().isEmpty() ? "thread" : thread.getName();
-          return new Track(pid(OUTSIDE), thread.threadId(), name + " #" + thread.threadId());
+          Thread t = platformThreads.get(threadId);
+          String name =
+              t == null ? "virtual thread" : t.getName().isEmpty() ? "thread" : t.getName();
+          return new Track(pid(OUTSIDE), threadId, name + " #" + threadId);
         });
   }
 

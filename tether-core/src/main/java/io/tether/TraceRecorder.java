@@ -39,10 +39,23 @@ final class TraceRecorder extends Hooks.Sink {
   }
 
   /**
-   * One event. {@code thread} is where it happened; {@code a} and {@code b} depend on the kind: the
-   * task (and its end state), the wait, the cancelled node and its {@code Done}, ...
+   * One event, holding nothing that would keep a finished task alive: a task is its id, a thread
+   * its id (and the thread itself only if it is a platform thread, for its name). {@code a} and
+   * {@code b} depend on the kind: for a spawn the task's scope and raw name (null if unnamed); for
+   * an end the end state; for a wait its reason and a handle on its target ({@link #target}); for a
+   * cancel the node where it began and its {@code Done}; for a reach the {@code Done}. A ring full
+   * of events that referenced tasks (and through them their threads) made every young collection
+   * copy hundreds of megabytes; these reference only long-lived or small objects.
    */
-  record Event(long seq, long nanos, Kind kind, Thread thread, Object a, Object b) {}
+  record Event(
+      long seq,
+      long nanos,
+      Kind kind,
+      long threadId,
+      Thread platformThread,
+      long task,
+      Object a,
+      Object b) {}
 
   /** One stripe: its counter and its ring (allocated apart, so counters share no cache line). */
   private static final class Stripe {
@@ -82,12 +95,36 @@ final class TraceRecorder extends Hooks.Sink {
     return stripes.length * (mask + 1);
   }
 
-  private void append(long nanos, Kind kind, Object a, Object b) {
+  private void append(long nanos, Kind kind, long task, Object a, Object b) {
     Thread t = Thread.currentThread();
     long id = t.threadId();
     Stripe s = stripes[(int) (id ^ (id >>> 16)) & stripeMask];
     long seq = s.next.getAndIncrement();
-    s.ring.setRelease((int) (seq & mask), new Event(seq, nanos, kind, t, a, b));
+    Event e = new Event(seq, nanos, kind, id, t.isVirtual() ? null : t, task, a, b);
+    s.ring.setRelease((int) (seq & mask), e);
+  }
+
+  /**
+   * What a wait event keeps of its target: channels and scopes themselves (few, long-lived, and
+   * their names are what a reader wants), a task or a task's own context as a {@link TaskRef} (not
+   * the task, which holds its thread), anything else as is.
+   */
+  private static Object target(Object target) {
+    if (target instanceof Task<?> t) {
+      return new TaskRef(t.id, false);
+    }
+    if (target instanceof CancelNode n && n.owner() instanceof Task<?> t) {
+      return new TaskRef(t.id, true);
+    }
+    return target;
+  }
+
+  /** A task named by id in a wait's target: the task itself, or its own context. */
+  record TaskRef(long id, boolean context) {
+    @Override
+    public String toString() {
+      return (context ? "context of task #" : "task #") + id;
+    }
   }
 
   /** The events appended before now, oldest first, and what was lost. */
@@ -136,52 +173,52 @@ final class TraceRecorder extends Hooks.Sink {
 
   @Override
   void spawned(Task<?> task) {
-    append(System.nanoTime(), Kind.SPAWN, task, null);
+    append(System.nanoTime(), Kind.SPAWN, task.id, task.scope, task.rawName());
   }
 
   @Override
   void started(Task<?> task) {
-    append(System.nanoTime(), Kind.START, task, null);
+    append(System.nanoTime(), Kind.START, task.id, null, null);
   }
 
   @Override
   void ended(Task<?> task, Task.State end) {
-    append(System.nanoTime(), Kind.END, task, end);
+    append(System.nanoTime(), Kind.END, task.id, end, null);
   }
 
   @Override
   void waitBegan(Waits.Wait w) {
-    append(w.sinceNanos(), Kind.WAIT_BEGIN, w, null);
+    append(w.sinceNanos(), Kind.WAIT_BEGIN, 0, w.reason(), target(w.target()));
   }
 
   @Override
   void waitEnded(Waits.Wait w) {
-    append(System.nanoTime(), Kind.WAIT_END, w, null);
+    append(System.nanoTime(), Kind.WAIT_END, 0, w.reason(), null);
   }
 
   @Override
   void cancelled(CancelNode node, ContextErrors.Done d, boolean root) {
     long now = System.nanoTime();
     if (root) {
-      append(now, Kind.CANCEL, node, d);
+      append(now, Kind.CANCEL, 0, String.valueOf(node), d);
     }
-    if (node.owner() instanceof Task<?>) {
-      append(now, Kind.CANCEL_REACHED, node, d);
+    if (node.owner() instanceof Task<?> t) {
+      append(now, Kind.CANCEL_REACHED, t.id, d, null);
     }
   }
 
   @Override
   void straggler(Task<?> task) {
-    append(System.nanoTime(), Kind.STRAGGLER, task, null);
+    append(System.nanoTime(), Kind.STRAGGLER, task.id, null, null);
   }
 
   @Override
   void restarted(String supervisorPath, String child) {
-    append(System.nanoTime(), Kind.RESTART, supervisorPath, child);
+    append(System.nanoTime(), Kind.RESTART, 0, supervisorPath, child);
   }
 
   @Override
   void leakSuspected(TaskInfo task, String shape, String description) {
-    append(System.nanoTime(), Kind.LEAK, task, shape + ": " + description);
+    append(System.nanoTime(), Kind.LEAK, task.id(), task.toString(), shape + ": " + description);
   }
 }

@@ -25,7 +25,10 @@ import jdk.jfr.Recording;
  * and off <em>in turn, in one JVM</em> (so slow and fast phases of the machine hit every mode
  * alike), measuring both wall time and the <em>process CPU time</em> per task (which other
  * processes' load disturbs far less). Prints, per mode, the median over rounds and the ratio to
- * {@code off}.
+ * {@code off}. Modes: {@code off}, {@code trace} (a {@code Trace} recording), {@code
+ * jfrRunningTetherEventsOff} (a JFR recording with nothing enabled), {@code jfrTetherJfc} (JFR with
+ * {@code tether.jfc}: no per-task events), {@code jfrTetherEventsOn} (every Tether event, per-task
+ * start/end included), {@code listener} (a counting {@code TaskListener}, as TetherMetrics).
  *
  * <pre>{@code
  * java -Djmh.ignoreLock=true -cp tether-bench/target/benchmarks.jar io.tether.bench.TelemetryCost [rounds]
@@ -54,7 +57,13 @@ public final class TelemetryCost {
     List<String> modes =
         offOnly
             ? List.of("off")
-            : List.of("off", "trace", "jfrRunningTetherEventsOff", "jfrTetherEventsOn", "listener");
+            : List.of(
+                "off",
+                "trace",
+                "jfrRunningTetherEventsOff",
+                "jfrTetherJfc",
+                "jfrTetherEventsOn",
+                "listener");
     for (String m : modes) {
       results.put(m, new ArrayList<>());
     }
@@ -132,6 +141,7 @@ public final class TelemetryCost {
           r.start();
           return r::close;
         }
+      case "jfrTetherJfc":
       case "jfrTetherEventsOn":
         {
           Recording r;
@@ -141,8 +151,10 @@ public final class TelemetryCost {
                   StandardCharsets.UTF_8)) {
             r = new Recording(Configuration.create(in));
           }
-          r.enable("io.tether.TaskStart");
-          r.enable("io.tether.TaskEnd");
+          if (m.equals("jfrTetherEventsOn")) {
+            r.enable("io.tether.TaskStart");
+            r.enable("io.tether.TaskEnd");
+          }
           r.start();
           return r::close;
         }
