@@ -29,6 +29,10 @@ import jdk.jfr.Timespan;
  * what {@link Hooks} costs with nobody listening. While a recording runs but these events are not
  * enabled, each event site costs a call and an {@link Event#isEnabled()} check, which the JIT reads
  * from a static field of the instrumented event class; the event object never escapes.
+ *
+ * <p>{@code LongWait} times a wait from its beginning to its end as the core reports them: the end
+ * of a {@code ctx.await} on a context that cannot be cancelled and of an {@code afterDone} join is
+ * not reported (their code is not hooked), so those waits never produce the event.
  */
 final class JfrEvents extends Hooks.Sink {
   private JfrEvents() {}

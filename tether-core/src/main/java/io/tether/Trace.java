@@ -30,10 +30,12 @@ import java.util.Objects;
  *
  * <h2>Cost and bounds</h2>
  *
- * Off (no recording): one volatile read per event site in the core. On: one small object and one
- * atomic increment per event, into a ring buffer of fixed capacity ({@value #DEFAULT_CAPACITY}
- * events unless given, each about 50 bytes plus what it references). When the ring is full the
- * oldest events are overwritten; the trace says how many it dropped and from when on it is complete
+ * Off (no recording): one volatile read per event site in the core. On: one small object (about 50
+ * bytes) and one mostly uncontended atomic increment per event, into a ring buffer of fixed
+ * capacity ({@value #DEFAULT_CAPACITY} events unless given). Events name tasks and threads by id,
+ * so the ring keeps no finished task alive; it keeps the scopes that spawned, the channels and
+ * contexts waited on, and the contexts where cancellations began. When the ring is full the oldest
+ * events are overwritten; the trace says how many it dropped and from when on it is complete
  * ({@link #dropped()}; {@code dropped} and {@code completeFromMicros} in the JSON's {@code
  * otherData}), and its slices stay balanced. The ring is striped by thread, so threads seldom
  * contend on it.

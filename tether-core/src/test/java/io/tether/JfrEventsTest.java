@@ -42,6 +42,11 @@ class JfrEventsTest {
       recording.enable("io.tether.TaskEnd");
       recording.enable("io.tether.LongWait").withThreshold(Duration.ZERO);
       recording.start();
+      // The sink follows the recordings: on while one runs (the first spawn installs the follower).
+      try (Scope warm = Scope.open(Context.background(), "jfr-warm")) {
+        warm.go(c -> {});
+      }
+      assertThat(Hooks.active()).isTrue();
 
       Channel<String> jobs = Channel.unbuffered("jfr-jobs");
       CancellableContext parent = Context.background().withCancel();
@@ -96,6 +101,7 @@ class JfrEventsTest {
         Files.delete(file);
       }
     }
+    assertThat(Hooks.active()).as("no recording runs: nobody listens").isFalse();
 
     assertThat(only(events, "io.tether.TaskStart", "jfr/"))
         .extracting(e -> e.getString("path"))
