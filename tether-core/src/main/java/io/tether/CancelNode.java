@@ -180,6 +180,7 @@ final class CancelNode extends AbstractContext implements CancellableContext {
     if (!DONE.compareAndSet(this, null, d)) {
       return false;
     }
+    Hooks.cancelled(this, d, unlinkFromParent); // telemetry: where it began, or reached
     ScheduledFuture<?> t = timer;
     if (t != null) {
       t.cancel(false);
@@ -193,6 +194,7 @@ final class CancelNode extends AbstractContext implements CancellableContext {
       // claimed what it wakes, the task asks that wait whether this cancellation ended it.
       task.contextCancelled(d, waitSeen);
     }
+    Hooks.cascaded(this, d, unlinkFromParent); // telemetry: a cancel that began here is through
     return true;
   }
 
@@ -206,9 +208,17 @@ final class CancelNode extends AbstractContext implements CancellableContext {
     if (!DONE.compareAndSet(this, null, d)) {
       return;
     }
+    Hooks.cancelled(this, d, true); // telemetry
     DoneLink list = detach(true);
     if (list != null) {
-      Thread.ofVirtual().name("tether-deadline-cascade").start(() -> notifyAll(list, d));
+      Thread.ofVirtual()
+          .name("tether-deadline-cascade")
+          .start(() -> {
+            notifyAll(list, d);
+            Hooks.cascaded(this, d, true); // telemetry
+          });
+    } else {
+      Hooks.cascaded(this, d, true); // telemetry
     }
   }
 

@@ -187,6 +187,7 @@ class Parker {
       }
       return state();
     } finally {
+      Hooks.waitEnded(wait); // telemetry: the wait is over (no-op for a null wait)
       if (interrupted) {
         Thread.currentThread().interrupt();
       }

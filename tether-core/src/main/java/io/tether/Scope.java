@@ -363,6 +363,14 @@ public final class Scope implements AutoCloseable {
     }
     requireOpen("spawn into");
     Waits.Wait wait = Waits.begin("scope.limit", this); // a cancel wakes it, and interrupts
+    try {
+      awaitSlot(wait);
+    } finally {
+      Hooks.waitEnded(wait); // telemetry
+    }
+  }
+
+  private void awaitSlot(Waits.Wait wait) {
     while (true) {
       // Pushed before the re-check: a release or cancel after it sees this waiter and wakes it.
       // A waiter left on the stack after taking a slot costs one spurious unpark later.
@@ -423,6 +431,7 @@ public final class Scope implements AutoCloseable {
       }
     } while (!CTL.compareAndSet(this, c, (c + 1) | SPAWNED));
     liveTasks.add(task);
+    Hooks.spawned(task); // telemetry
     // Added before reading the scope's context; CancelTasks reads the set after the context is
     // done: one of the two sees the other, so no task misses the scope's cancellation.
     ContextErrors.Done scopeDone = context.doneState();
@@ -588,6 +597,7 @@ public final class Scope implements AutoCloseable {
     Registry.Snapshot at = new Registry.Snapshot();
     for (Task<?> t : liveTasks()) {
       t.straggler = true;
+      Hooks.straggler(t); // telemetry
       stragglers.add(t.info(at, true));
     }
     List<Throwable> unseen;
@@ -599,6 +609,15 @@ public final class Scope implements AutoCloseable {
 
   /** Parks until {@code live == 0} or the time is up; returns whether none is live. */
   private boolean awaitNoneLive(long nanos, boolean interruptible, Waits.Wait wait)
+      throws InterruptedException {
+    try {
+      return awaitNoneLiveOrTimeout(nanos, interruptible, wait);
+    } finally {
+      Hooks.waitEnded(wait); // telemetry
+    }
+  }
+
+  private boolean awaitNoneLiveOrTimeout(long nanos, boolean interruptible, Waits.Wait wait)
       throws InterruptedException {
     long end = System.nanoTime() + nanos;
     while (live() > 0) {

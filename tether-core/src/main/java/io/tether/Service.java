@@ -120,6 +120,12 @@ public final class Service implements AutoCloseable {
 
   private final String name;
   private final Scope scope;
+
+  /** The service's registry path ({@code app/ingest}); for telemetry. */
+  String path() {
+    return scope.path();
+  }
+
   private final Task<Void> task;
 
   /** Guards transitions, {@link #listeners}, {@link #events} and {@link #dispatching}. */

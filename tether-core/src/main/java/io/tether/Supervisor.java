@@ -502,6 +502,9 @@ public final class Supervisor implements AutoCloseable {
       }
     }
     record(new RestartEvent(Instant.now(), spec.name(), how, cause, names, delay));
+    for (String restarted : names) {
+      Hooks.restarted(control.path(), restarted); // telemetry
+    }
     if (!delay.isZero() && c.await(delay)) {
       return; // stopped during the backoff
     }

@@ -130,6 +130,11 @@ public final class Task<T> {
     return name != null ? name : "task-" + id;
   }
 
+  /** The name given at spawn, or null (then {@link #name()} makes one); for telemetry. */
+  String rawName() {
+    return name;
+  }
+
   /** The current state; see {@link State}. Never blocks. */
   public State state() {
     return state;
@@ -219,6 +224,7 @@ public final class Task<T> {
 
   /** The body of the task's thread. */
   void execute() {
+    Hooks.started(this); // telemetry
     if (context.isDone()) {
       // Cancelled before the thread started: behave as if the interrupt had reached it.
       Thread.currentThread().interrupt();
@@ -258,6 +264,7 @@ public final class Task<T> {
       scope.recordFailure(this);
     }
     state = end;
+    Hooks.ended(this, end); // telemetry
     // The task's context is no longer needed: release its registration with the scope's.
     context.release();
     Waits.unparkAll(Waits.close(this, JOINERS));
@@ -369,11 +376,15 @@ public final class Task<T> {
       return; // ended meanwhile
     }
     Waits.Wait wait = Waits.begin("task.join", this);
-    while (!isEnded()) {
-      if (Thread.interrupted()) {
-        throw new InterruptedException("interrupted while joining " + this);
+    try {
+      while (!isEnded()) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException("interrupted while joining " + this);
+        }
+        LockSupport.park(wait);
       }
-      LockSupport.park(wait);
+    } finally {
+      Hooks.waitEnded(wait); // telemetry
     }
   }
 

@@ -72,7 +72,7 @@ final class Waits {
 
   /** A wait on {@code target}, beginning now, that no cancellation ends by itself. */
   static Wait begin(String reason, Object target) {
-    return new Wait(reason, target, System.nanoTime(), null, null, 0, null);
+    return Hooks.waitBegan(new Wait(reason, target, System.nanoTime(), null, null, 0, null));
   }
 
   /**
@@ -80,13 +80,20 @@ final class Waits {
    * not null) ends by claiming the parker for {@link Parker#CANCELLED}.
    */
   static Wait parked(String reason, Object target, Context ctx, Parker parker) {
-    return new Wait(
-        reason, target, System.nanoTime(), (AbstractContext) ctx, parker, Parker.CANCELLED, null);
+    return Hooks.waitBegan(
+        new Wait(
+            reason,
+            target,
+            System.nanoTime(),
+            (AbstractContext) ctx,
+            parker,
+            Parker.CANCELLED,
+            null));
   }
 
   /** A select's wait: each of its done clauses ends it when its context is cancelled. */
   static Wait select(Object target, Parker parker, Clause<?>[] clauses) {
-    return new Wait("select", target, System.nanoTime(), null, parker, 0, clauses);
+    return Hooks.waitBegan(new Wait("select", target, System.nanoTime(), null, parker, 0, clauses));
   }
 
   /** The Tether wait {@code thread} is parked in now, or null. */
