@@ -124,7 +124,13 @@ public final class ApiSurface {
             continue;
           }
           String name = pkg + "." + file.substring(0, file.length() - ".class".length());
-          Class<?> c = Class.forName(name, false, loader);
+          Class<?> c;
+          try {
+            c = Class.forName(name, false, loader);
+          } catch (LinkageError e) {
+            fail(artifact + ": cannot load " + name + ": " + e);
+            throw new AssertionError(e); // fail exits
+          }
           if (isApi(c, exported)) {
             types.add(c);
           }
@@ -134,7 +140,17 @@ public final class ApiSurface {
 
     TreeMap<String, String> blocks = new TreeMap<>();
     for (Class<?> c : types) {
-      blocks.put(c.getName(), block(c, exported));
+      try {
+        blocks.put(c.getName(), block(c, exported));
+      } catch (LinkageError | TypeNotPresentException e) {
+        fail(
+            artifact
+                + ": cannot read the signatures of "
+                + c.getName()
+                + ": "
+                + e
+                + "\nA type it names is not on the module's compile class path.");
+      }
     }
     StringBuilder out = new StringBuilder();
     out.append("# The public API of ")
@@ -289,7 +305,7 @@ public final class ApiSurface {
     }
     if (c.isInterface()) {
       for (Type i : c.getGenericInterfaces()) {
-        if (nameable(raw(i), exported)) {
+        if (nameable(raw(i), exported) && !(c.isAnnotation() && i == Annotation.class)) {
           interfaces.add(type(i));
         }
       }
