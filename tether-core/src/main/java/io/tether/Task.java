@@ -30,10 +30,12 @@ import java.util.concurrent.locks.LockSupport;
  * with an {@code onDone} clause on the cancelled context or one below it), the cancellation wakes
  * it directly and does not interrupt it; if that wait ended some other way first (a value arrived,
  * another context was cancelled, a timeout), the thread is interrupted as usual, so its next
- * blocking call wakes. A task that cancels its own context (or its scope) from its own thread is
- * not interrupted. The task ends when its body returns or throws; nothing stops a body that ignores
- * both its context and interrupts, and its scope's {@code close()} will wait for it ({@link
- * Scope#stop} bounds that wait and names it).
+ * blocking call wakes. A cancel that arrives while the thread is still entering such a wait (not
+ * yet parked) interrupts it as well: the interrupt is skipped only when it is certain that the
+ * cancel ended the wait, never on a guess. A task that cancels its own context (or its scope) from
+ * its own thread is not interrupted. The task ends when its body returns or throws; nothing stops a
+ * body that ignores both its context and interrupts, and its scope's {@code close()} will wait for
+ * it ({@link Scope#stop} bounds that wait and names it).
  *
  * <h2>States</h2>
  *

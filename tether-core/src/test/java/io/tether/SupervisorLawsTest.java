@@ -239,6 +239,13 @@ class SupervisorLawsTest {
             .start(Context.background());
     AtomicReference<StopReport> report = new AtomicReference<>();
     AtomicBoolean interruptedAfter = new AtomicBoolean();
+    // The cancel must find the writer parked in c.await(): a cancel that comes while a thread is
+    // still entering a wait interrupts it as well (never skipped unless the cancel ended the wait).
+    Bounded.until(
+        "writer parked in ctx.await",
+        () ->
+            Tasks.snapshot().stream()
+                .anyMatch(i -> i.path().contains("writer") && "ctx.await".equals(i.waitReason())));
     Thread stopper =
         Thread.ofVirtual()
             .start(() -> {
