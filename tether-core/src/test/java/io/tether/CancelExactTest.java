@@ -577,8 +577,9 @@ class CancelExactTest {
   @Test
   void aLongCascadeDoesNotDelayAnotherDeadline() throws Exception {
     SlowCascade slow = new SlowCascade();
-    try (CancellableContext big = Context.background().withTimeout(Duration.ofMillis(1))) {
-      ((CancelNode) big).link(slow);
+    try (CancellableContext big = Context.background().withTimeout(Duration.ofMillis(500))) {
+      // Linked right after creation, long before the deadline (a stalled machine would say so).
+      assertThat(((CancelNode) big).link(slow)).as("linked before the deadline").isTrue();
       Bounded.await(slow.entered); // big's deadline fired; its cascade is stuck
       try (CancellableContext other = Context.background().withTimeout(Duration.ofMillis(20))) {
         assertThat(other.await(Bounded.HANG)).as("other's deadline fired").isTrue();
