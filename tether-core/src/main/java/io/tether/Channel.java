@@ -479,6 +479,7 @@ public final class Channel<T> implements Iterable<T> {
   // ---- internals shared with select (all under the lock) ----
 
   void linkSender(ChanWaiter w) {
+    sweepIfNeeded();
     w.prev = sendTail;
     if (sendTail == null) {
       sendHead = w;
@@ -490,6 +491,7 @@ public final class Channel<T> implements Iterable<T> {
   }
 
   void linkReceiver(ChanWaiter w) {
+    sweepIfNeeded();
     w.prev = recvTail;
     if (recvTail == null) {
       recvHead = w;
@@ -498,6 +500,66 @@ public final class Channel<T> implements Iterable<T> {
     }
     recvTail = w;
     w.queued = true;
+  }
+
+  /**
+   * Entries left in a queue by operations that ended without a counterpart (cancelled,
+   * interrupted); a racy hint, see {@link #forget}.
+   */
+  private volatile int abandonedHint;
+
+  private static final java.lang.invoke.VarHandle ABANDONED_HINT;
+
+  static {
+    try {
+      ABANDONED_HINT =
+          java.lang.invoke.MethodHandles.lookup()
+              .findVarHandle(Channel.class, "abandonedHint", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** How many abandoned entries a queue may hold before the next wait sweeps them out. */
+  private static final int SWEEP_AT = 64;
+
+  /**
+   * Takes an abandoned operation's entry out of its queue, or leaves it for later. Its parker is
+   * claimed already, so no counterpart can use it: polls skip such entries, and the next wait that
+   * links itself sweeps them out once there are {@link #SWEEP_AT}. Unlinking now only if the lock
+   * is free means a cancel that wakes 10,000 waiters of one channel does not make them queue for
+   * its lock one after another.
+   */
+  private void forget(ChanWaiter me) {
+    if (lock.tryLock()) {
+      try {
+        unlink(me);
+      } finally {
+        lock.unlock();
+      }
+    } else {
+      ABANDONED_HINT.getAndAdd(this, 1);
+    }
+  }
+
+  /** Under the lock: unlinks every entry whose parker was claimed elsewhere, if there are many. */
+  private void sweepIfNeeded() {
+    if (abandonedHint < SWEEP_AT) {
+      return;
+    }
+    abandonedHint = 0; // racing increments may be lost: those entries go at a later sweep or poll
+    sweep(sendHead);
+    sweep(recvHead);
+  }
+
+  private void sweep(ChanWaiter from) {
+    for (ChanWaiter w = from; w != null; ) {
+      ChanWaiter next = w.next;
+      if (w.parker.state() != Parker.OPEN) {
+        unlink(w);
+      }
+      w = next;
+    }
   }
 
   /** Removes {@code w} from whichever queue holds it, if any. Under the lock. */
@@ -625,12 +687,7 @@ public final class Channel<T> implements Iterable<T> {
         }
         return;
       }
-      lock.lock();
-      try {
-        unlink(me);
-      } finally {
-        lock.unlock();
-      }
+      forget(me);
       throw abandoned(ctx, reason);
     } finally {
       if (onCancel != null) {
