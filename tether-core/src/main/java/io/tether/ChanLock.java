@@ -55,11 +55,6 @@ final class ChanLock {
     }
   }
 
-  /** Takes the lock if it is free; never waits. */
-  boolean tryLock() {
-    return blocking != null ? blocking.tryLock() : HELD.compareAndSet(this, 0, 1);
-  }
-
   private void lockSlow() {
     int spins = 0;
     while (true) {

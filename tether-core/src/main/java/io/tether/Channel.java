@@ -41,9 +41,11 @@ import java.util.function.Supplier;
  *       at the close, and every later send, throw {@link ChannelClosedException} naming where the
  *       channel was closed: a send that did not happen always says so.
  *   <li>Blocking operations wake on interrupt ({@link InterruptedException}) and, in their context
- *       forms, when the context is done (the context's {@link Context#err()} is thrown). An
- *       operation that is interrupted or cancelled has not happened: no value is lost or
- *       duplicated. {@code trySend} and {@code tryReceive} never block.
+ *       forms, when the context is done (the context's {@link Context#err()} is thrown: a fresh
+ *       exception without a stack trace, as cancellations are control flow, so that one cancel
+ *       reaching 10,000 waiters costs no 10,000 stack walks). An operation that is interrupted or
+ *       cancelled has not happened: no value is lost or duplicated. {@code trySend} and {@code
+ *       tryReceive} never block.
  *   <li>While a task is blocked here, the registry shows {@code chan send} or {@code chan receive},
  *       this channel, and since when.
  *   <li>{@code null} elements are refused.
@@ -190,7 +192,7 @@ public final class Channel<T> implements Iterable<T> {
   private void send0(Context ctx, T value) throws InterruptedException {
     Objects.requireNonNull(value, "value");
     if (ctx != null) {
-      ctx.throwIfDone();
+      throwErrIfDone(ctx);
     }
     ChanWaiter me;
     lock.lock();
@@ -268,7 +270,7 @@ public final class Channel<T> implements Iterable<T> {
   @SuppressWarnings("unchecked")
   private T receive0(Context ctx) throws InterruptedException {
     if (ctx != null) {
-      ctx.throwIfDone();
+      throwErrIfDone(ctx);
     }
     Object v = receiveOrClosed(ctx);
     if (v == CLOSED) {
@@ -479,7 +481,6 @@ public final class Channel<T> implements Iterable<T> {
   // ---- internals shared with select (all under the lock) ----
 
   void linkSender(ChanWaiter w) {
-    sweepIfNeeded();
     w.prev = sendTail;
     if (sendTail == null) {
       sendHead = w;
@@ -491,7 +492,6 @@ public final class Channel<T> implements Iterable<T> {
   }
 
   void linkReceiver(ChanWaiter w) {
-    sweepIfNeeded();
     w.prev = recvTail;
     if (recvTail == null) {
       recvHead = w;
@@ -500,66 +500,6 @@ public final class Channel<T> implements Iterable<T> {
     }
     recvTail = w;
     w.queued = true;
-  }
-
-  /**
-   * Entries left in a queue by operations that ended without a counterpart (cancelled,
-   * interrupted); a racy hint, see {@link #forget}.
-   */
-  private volatile int abandonedHint;
-
-  private static final java.lang.invoke.VarHandle ABANDONED_HINT;
-
-  static {
-    try {
-      ABANDONED_HINT =
-          java.lang.invoke.MethodHandles.lookup()
-              .findVarHandle(Channel.class, "abandonedHint", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  /** How many abandoned entries a queue may hold before the next wait sweeps them out. */
-  private static final int SWEEP_AT = 64;
-
-  /**
-   * Takes an abandoned operation's entry out of its queue, or leaves it for later. Its parker is
-   * claimed already, so no counterpart can use it: polls skip such entries, and the next wait that
-   * links itself sweeps them out once there are {@link #SWEEP_AT}. Unlinking now only if the lock
-   * is free means a cancel that wakes 10,000 waiters of one channel does not make them queue for
-   * its lock one after another.
-   */
-  private void forget(ChanWaiter me) {
-    if (lock.tryLock()) {
-      try {
-        unlink(me);
-      } finally {
-        lock.unlock();
-      }
-    } else {
-      ABANDONED_HINT.getAndAdd(this, 1);
-    }
-  }
-
-  /** Under the lock: unlinks every entry whose parker was claimed elsewhere, if there are many. */
-  private void sweepIfNeeded() {
-    if (abandonedHint < SWEEP_AT) {
-      return;
-    }
-    abandonedHint = 0; // racing increments may be lost: those entries go at a later sweep or poll
-    sweep(sendHead);
-    sweep(recvHead);
-  }
-
-  private void sweep(ChanWaiter from) {
-    for (ChanWaiter w = from; w != null; ) {
-      ChanWaiter next = w.next;
-      if (w.parker.state() != Parker.OPEN) {
-        unlink(w);
-      }
-      w = next;
-    }
   }
 
   /** Removes {@code w} from whichever queue holds it, if any. Under the lock. */
@@ -687,7 +627,12 @@ public final class Channel<T> implements Iterable<T> {
         }
         return;
       }
-      forget(me);
+      lock.lock();
+      try {
+        unlink(me);
+      } finally {
+        lock.unlock();
+      }
       throw abandoned(ctx, reason);
     } finally {
       if (onCancel != null) {
@@ -701,12 +646,25 @@ public final class Channel<T> implements Iterable<T> {
    * {@link InterruptedException} (clearing the interrupt status, as JDK blocking methods do).
    */
   InterruptedException abandoned(Context ctx, String what) {
-    if (ctx != null && ctx.isDone()) {
-      ctx.throwIfDone();
-    }
+    throwErrIfDone(ctx);
     Thread.interrupted();
     return new InterruptedException(
         "interrupted while waiting in " + what + " on " + describe() + "; it did not happen");
+  }
+
+  /**
+   * Throws {@code ctx.err()} if {@code ctx} is done: a fresh exception without a stack trace, so
+   * that a cancel reaching 10,000 waiters does not pay for 10,000 stack walks (Kotlin's
+   * cancellation exceptions are stackless for the same reason). Its message names the context and
+   * its cause is the cancel's cause; where the wait was is the task's, in a dump.
+   */
+  static void throwErrIfDone(Context ctx) {
+    if (ctx != null) {
+      java.util.concurrent.CancellationException err = ctx.err();
+      if (err != null) {
+        throw err;
+      }
+    }
   }
 
   private void throwIfClosed() {
