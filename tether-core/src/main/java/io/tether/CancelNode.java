@@ -297,6 +297,10 @@ final class CancelNode extends AbstractContext implements CancellableContext {
 
   /** Removes {@code l} if it is still on the live list; no-op once this node is done. */
   void unlink(DoneLink l) {
+    if (done != null) {
+      return; // the list is detached: nothing to unlink, and no lock to take (a cancel's wake-ups
+      // all come here at once)
+    }
     lock();
     try {
       if (done != null) {

@@ -109,7 +109,7 @@ public final class WaitGroup {
    */
   public void await(Context ctx) throws InterruptedException {
     Objects.requireNonNull(ctx, "ctx");
-    ctx.throwIfDone();
+    Channel.throwErrIfDone(ctx);
     await0((AbstractContext) ctx, false, 0);
   }
 
@@ -141,9 +141,7 @@ public final class WaitGroup {
           waiters.remove(me);
         }
       }
-      if (ctx != null && ctx.isDone()) {
-        ctx.throwIfDone();
-      }
+      Channel.throwErrIfDone(ctx);
       if (Thread.interrupted()) {
         throw new InterruptedException("interrupted while awaiting " + this);
       }
