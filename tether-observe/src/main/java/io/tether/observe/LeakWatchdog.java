@@ -354,7 +354,8 @@ public final class LeakWatchdog implements AutoCloseable {
       }
     }
     for (Report r : out) {
-      LOG.log(System.Logger.Level.WARNING, "suspected leak: {0}", r);
+      // No message parameters: the text is full of quotes, which a MessageFormat would eat.
+      LOG.log(System.Logger.Level.WARNING, () -> "suspected leak: " + r);
       TaskEvents.reportLeak(r.task(), r.shape().name(), r.description() + "; fix: " + r.fix());
     }
     return out;
@@ -463,6 +464,35 @@ public final class LeakWatchdog implements AutoCloseable {
   /** The reports of the latest looks, oldest first, at most {@link Options#keep} of them. */
   public synchronized List<Report> reports() {
     return List.copyOf(recent);
+  }
+
+  /**
+   * The debug page's data ({@code /debug/tether/leaks}): how many watchdogs run, and the reports
+   * each keeps, oldest first.
+   */
+  static Map<String, Object> view() {
+    List<Map<String, Object>> leaks = new ArrayList<>();
+    int n = 0;
+    for (LeakWatchdog dog : RUNNING) {
+      n++;
+      for (Report r : dog.reports()) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("kind", r.kind().name());
+        m.put("shape", r.shape().name());
+        m.put("id", r.task().id());
+        m.put("name", r.task().name());
+        m.put("path", r.task().path());
+        m.put("spawnSite", r.task().spawnSite() == null ? null : r.task().spawnSite().toString());
+        m.put("description", r.description());
+        m.put("fix", r.fix());
+        m.put("at", r.at().toString());
+        leaks.add(m);
+      }
+    }
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("watchdogs", n);
+    out.put("leaks", leaks);
+    return out;
   }
 
   /** The options it runs with. */
