@@ -41,30 +41,97 @@ import java.util.Optional;
  * per completed operation (under the lock the operation already holds) and a write of the thread on
  * each side only when that thread changes.
  *
- * @param reason what kind of wait, as in {@link TaskInfo#waitReason()}
- * @param target what it waits on, as text
- * @param sinceNanos when the wait began ({@link System#nanoTime()}); with the thread, it identifies
- *     one wait: a thread that left a wait and entered another has a new value
- * @param progress completed operations on the waited channel; -1 if the wait is not on a channel
- * @param counterpartQueued a channel wait: a thread waits on the other side now
- * @param counterpartsEnded a channel wait: the creator and the last thread seen on the other side
- *     have ended (or are the waiter itself)
- * @param neverEnds nothing but an interrupt can end this wait: an untimed {@code ctx.await} on a
- *     context that can never be done
+ * <p>A probe is a value read once; its {@link #target()} text is made on the first call (a look at
+ * many tasks needs it only for the few it reports).
  */
-public record WaitProbe(
-    String reason,
-    String target,
-    long sinceNanos,
-    long progress,
-    boolean counterpartQueued,
-    boolean counterpartsEnded,
-    boolean neverEnds) {
+public final class WaitProbe {
+  private final String reason;
+  private final Object target;
+  private final long sinceNanos;
+  private final long progress;
+  private final boolean counterpartQueued;
+  private final boolean counterpartsEnded;
+  private final boolean neverEnds;
+  private String targetText; // made on first use; racy but idempotent
 
-  /** Checks the arguments. */
-  public WaitProbe {
-    Objects.requireNonNull(reason, "reason");
-    Objects.requireNonNull(target, "target");
+  private WaitProbe(
+      String reason,
+      Object target,
+      long sinceNanos,
+      long progress,
+      boolean counterpartQueued,
+      boolean counterpartsEnded,
+      boolean neverEnds) {
+    this.reason = reason;
+    this.target = target;
+    this.sinceNanos = sinceNanos;
+    this.progress = progress;
+    this.counterpartQueued = counterpartQueued;
+    this.counterpartsEnded = counterpartsEnded;
+    this.neverEnds = neverEnds;
+  }
+
+  /** What kind of wait, as in {@link TaskInfo#waitReason()}. */
+  public String reason() {
+    return reason;
+  }
+
+  /** What it waits on, as text ({@code Channel[jobs, unbuffered, open]}), as it is now. */
+  public String target() {
+    String t = targetText;
+    if (t == null) {
+      targetText = t = String.valueOf(target);
+    }
+    return t;
+  }
+
+  /**
+   * When the wait began ({@link System#nanoTime()}); with the thread, it identifies one wait: a
+   * thread that left a wait and entered another has a new value.
+   */
+  public long sinceNanos() {
+    return sinceNanos;
+  }
+
+  /** Completed operations on the waited channel; -1 if the wait is not on a channel. */
+  public long progress() {
+    return progress;
+  }
+
+  /** A channel wait: a thread waits on the other side now. */
+  public boolean counterpartQueued() {
+    return counterpartQueued;
+  }
+
+  /**
+   * A channel wait: the channel's creator and the last thread seen on the other side have ended (or
+   * are the waiter itself).
+   */
+  public boolean counterpartsEnded() {
+    return counterpartsEnded;
+  }
+
+  /**
+   * Nothing but an interrupt can end this wait: an untimed {@code ctx.await} on a context that can
+   * never be done.
+   */
+  public boolean neverEnds() {
+    return neverEnds;
+  }
+
+  /** {@code WaitProbe[chan receive on Channel[jobs, unbuffered, open], progress 17, ...]}. */
+  @Override
+  public String toString() {
+    return "WaitProbe["
+        + reason
+        + " on "
+        + target()
+        + ", progress "
+        + progress
+        + (counterpartQueued ? ", counterpart queued" : "")
+        + (counterpartsEnded ? ", counterparts ended" : "")
+        + (neverEnds ? ", never ends" : "")
+        + "]";
   }
 
   /**
@@ -97,13 +164,6 @@ public record WaitProbe(
       never = thread.getState() == Thread.State.WAITING && Waits.of(thread) == w;
     }
     return Optional.of(
-        new WaitProbe(
-            w.reason(),
-            String.valueOf(w.target()),
-            w.sinceNanos(),
-            progress,
-            queued,
-            ended,
-            never));
+        new WaitProbe(w.reason(), w.target(), w.sinceNanos(), progress, queued, ended, never));
   }
 }

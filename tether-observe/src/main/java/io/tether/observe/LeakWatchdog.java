@@ -275,8 +275,25 @@ public final class LeakWatchdog implements AutoCloseable {
     this.options = options;
   }
 
-  /** One wait of one task, as first seen, and whether it was reported. */
-  private record Seen(long sinceNanos, long progress, long firstNanos, boolean reported) {}
+  private long looks; // how many looks so far
+
+  /**
+   * One wait of one task: as first seen, whether it was reported, and the last look that saw it.
+   */
+  private static final class Seen {
+    long sinceNanos;
+    long progress;
+    long firstNanos;
+    boolean reported;
+    long look;
+
+    void reset(WaitProbe p, long now) {
+      sinceNanos = p.sinceNanos();
+      progress = p.progress();
+      firstNanos = now;
+      reported = false;
+    }
+  }
 
   /** A spawn site's live count at the last look, its rising run, and whether it was reported. */
   private static final class Growth {
@@ -306,42 +323,48 @@ public final class LeakWatchdog implements AutoCloseable {
     List<Report> out = new ArrayList<>();
     synchronized (this) {
       long now = options.nanos.getAsLong();
-      List<TaskInfo> tasks = Tasks.snapshot();
-      Map<Long, Seen> still = new HashMap<>();
-      Map<StackTraceElement, int[]> counts = new HashMap<>();
-      Map<StackTraceElement, TaskInfo> oldest = new HashMap<>();
-      for (TaskInfo t : tasks) {
+      long thresholdNanos = options.threshold.toNanos();
+      long look = ++looks;
+      Map<StackTraceElement, Site> sites = new HashMap<>();
+      for (TaskInfo t : Tasks.snapshot()) {
         if (t.kind() != TaskInfo.Kind.TASK || t.thread() == null) {
           continue;
         }
         StackTraceElement site = t.spawnSite();
         if (site != null) {
-          counts.computeIfAbsent(site, s -> new int[1])[0]++;
-          oldest.merge(site, t, (a, b) -> a.age().compareTo(b.age()) >= 0 ? a : b);
+          Site c = sites.get(site);
+          if (c == null) {
+            sites.put(site, new Site(t));
+          } else {
+            c.count++;
+            if (t.age().compareTo(c.oldest.age()) > 0) {
+              c.oldest = t;
+            }
+          }
         }
-        if (t.waitReason() == null) {
+        if (!followed(t.waitReason())) {
           continue;
         }
         WaitProbe p = WaitProbe.of(t.thread()).orElse(null);
-        if (p == null || !candidate(p)) {
+        if (p == null || !followed(p.reason())) {
           continue;
         }
         Seen s = seen.get(t.id());
-        if (s == null || s.sinceNanos != p.sinceNanos() || s.progress != p.progress()) {
-          s = new Seen(p.sinceNanos(), p.progress(), now, false);
-        } else if (!s.reported
-            && now - s.firstNanos >= options.threshold.toNanos()
-            && cannotComplete(p)) {
+        if (s == null) {
+          seen.put(t.id(), s = new Seen());
+          s.reset(p, now);
+        } else if (s.sinceNanos != p.sinceNanos() || s.progress != p.progress()) {
+          s.reset(p, now);
+        } else if (!s.reported && now - s.firstNanos >= thresholdNanos && cannotComplete(p)) {
           out.add(stuck(t, p, Duration.ofNanos(now - s.firstNanos)));
-          s = new Seen(s.sinceNanos, s.progress, s.firstNanos, true);
+          s.reported = true;
         }
-        still.put(t.id(), s);
+        s.look = look;
       }
-      seen.clear();
-      seen.putAll(still);
-      growth.keySet().retainAll(counts.keySet());
-      counts.forEach((site, n) -> {
-        Report r = grew(site, n[0], oldest.get(site), now);
+      seen.values().removeIf(s -> s.look != look);
+      growth.keySet().retainAll(sites.keySet());
+      sites.forEach((site, c) -> {
+        Report r = grew(site, c.count, c.oldest, now);
         if (r != null) {
           out.add(r);
         }
@@ -361,9 +384,22 @@ public final class LeakWatchdog implements AutoCloseable {
     return out;
   }
 
-  /** Waits a look follows: the ones it may be able to prove stuck. */
-  private static boolean candidate(WaitProbe p) {
-    return p.progress() >= 0 || p.reason().equals("ctx.await");
+  /** A spawn site's live tasks at one look. */
+  private static final class Site {
+    int count = 1;
+    TaskInfo oldest;
+
+    Site(TaskInfo first) {
+      oldest = first;
+    }
+  }
+
+  /** The waits a look follows: the ones it may be able to prove stuck. */
+  private static boolean followed(String reason) {
+    return reason != null
+        && (reason.equals("chan receive")
+            || reason.equals("chan send")
+            || reason.equals("ctx.await"));
   }
 
   private static boolean cannotComplete(WaitProbe p) {

@@ -262,6 +262,36 @@ class LeakWatchdogTest {
     }
   }
 
+  @Test
+  void aReportIsTheJfrEventLeakSuspected() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("watchdog", ".jfr");
+    List<jdk.jfr.consumer.RecordedEvent> events;
+    try (jdk.jfr.Recording rec = new jdk.jfr.Recording()) {
+      rec.enable("io.tether.LeakSuspected");
+      rec.start();
+      try (Scope s = Scope.open(Context.background(), "jfr");
+          LeakWatchdog dog = LeakWatchdog.start(Context.background(), manual())) {
+        Task<Void> t = s.go("forever", c -> Context.background().await());
+        parkedIn(t, "ctx.await");
+        dog.look();
+        pass(THRESHOLD);
+        assertThat(dog.look()).hasSize(1);
+      }
+      rec.stop();
+      rec.dump(file);
+      events = jdk.jfr.consumer.RecordingFile.readAllEvents(file);
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
+    assertThat(events)
+        .filteredOn(e -> e.getEventType().getName().equals("io.tether.LeakSuspected"))
+        .singleElement()
+        .satisfies(e -> {
+          assertThat(e.getString("shape")).isEqualTo("UNKNOWN");
+          assertThat(e.getString("path")).isEqualTo("jfr/forever");
+        });
+  }
+
   private static Task<Void> spawnParked(Scope s, int i) {
     Task<Void> t = s.go("leak-" + i, c -> c.await());
     parkedIn(t, "ctx.await");
