@@ -516,16 +516,13 @@ public final class Channel<T> implements Iterable<T> {
 
   /**
    * Whether every thread known to act on the other side of a wait by {@code waiter} has ended: the
-   * creator, and the last thread that completed an operation on that side. The waiter itself does
-   * not count (it is stuck).
+   * creator (even if it is the waiter: a creator that waits on its own channel has handed it to
+   * someone), and the last thread that completed an operation on that side (unless that is the
+   * waiter itself, now stuck).
    */
   boolean counterpartsEnded(boolean waiterSends, Thread waiter) {
     Thread last = waiterSends ? lastReceiver : lastSender;
-    return gone(creator, waiter) && (last == null || gone(last, waiter));
-  }
-
-  private static boolean gone(Thread t, Thread waiter) {
-    return t == waiter || !t.isAlive();
+    return !creator.isAlive() && (last == null || last == waiter || !last.isAlive());
   }
 
   // ---- internals shared with select (all under the lock) ----

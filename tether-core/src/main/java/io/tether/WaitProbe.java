@@ -104,8 +104,9 @@ public final class WaitProbe {
   }
 
   /**
-   * A channel wait: the channel's creator and the last thread seen on the other side have ended (or
-   * are the waiter itself).
+   * A channel wait: the channel's creator has ended, and so has the last thread seen on the other
+   * side (unless that is the waiter itself). A creator waiting on its own channel counts as alive:
+   * it has handed the channel to someone.
    */
   public boolean counterpartsEnded() {
     return counterpartsEnded;

@@ -42,7 +42,8 @@ import java.util.function.LongSupplier;
  *         <li>{@code chan receive} ({@code RECEIVE_BLOCKED}) or {@code chan send} ({@code
  *             SEND_BLOCKED}) on a channel that completed no operation at all over the threshold,
  *             with nobody queued on the other side, and whose creator and last thread seen on the
- *             other side have both ended;
+ *             other side have both ended (a creator waiting on its own channel counts as alive: it
+ *             handed the channel to someone);
  *         <li>{@code ctx.await} without a timeout on a context that nothing can ever cancel (no
  *             {@code withCancel}, timeout or deadline above it): only an interrupt ends it.
  *       </ul>

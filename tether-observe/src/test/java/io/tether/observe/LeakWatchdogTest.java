@@ -157,7 +157,7 @@ class LeakWatchdogTest {
   }
 
   @Test
-  void aChannelWhoseCreatorOrLastSenderLivesIsNotReported() throws Exception {
+  void aChannelWhoseCreatorOrLastSenderLivesOrWhoseCreatorWaitsIsNotReported() throws Exception {
     Channel<String> mine = Channel.unbuffered("mine"); // the test thread made it, and lives
     Channel<String> fed = orphanChannel("fed");
     try (Scope s = Scope.open(Context.background(), "app");
@@ -177,7 +177,9 @@ class LeakWatchdogTest {
                 fed.receive();
                 return fed.receive();
               });
+      Task<String> own = s.spawn("own", c -> Channel.<String>unbuffered("own").receive());
       parkedIn(a, "chan receive");
+      parkedIn(own, "chan receive");
       parkedIn(producer, "ctx.await");
       parkedIn(b, "chan receive");
       dog.look();
