@@ -56,7 +56,8 @@ import java.util.function.LongSupplier;
  * level WARNING), goes through {@link TaskEvents#reportLeak} (the JFR event {@code
  * io.tether.LeakSuspected} and every listener: the Micrometer binder counts it), and is kept for
  * {@link #reports()} and the debug page ({@code /debug/tether/leaks}). A stuck wait is reported
- * once per wait; a growing site once per rising run.
+ * once per wait, at most a threshold plus two periods after it began (the first look that sees it
+ * starts its clock); a growing site once per rising run.
  *
  * <h2>What it cannot see (precision before recall)</h2>
  *
