@@ -144,7 +144,7 @@ public final class TetherMetrics implements MeterBinder, AutoCloseable {
     }
   }
 
-  /** Options; {@link #build()} makes the binder. */
+  /** Options; {@link Builder#build()} makes the binder. */
   public static Builder builder() {
     return new Builder();
   }
