@@ -114,6 +114,16 @@ public final class Channel<T> implements Iterable<T> {
   /** Null while open; written under the lock, read without it. */
   private volatile Closed closed;
 
+  // ---- for leak watchdogs ({@link WaitProbe}): written under the lock by each completed
+  // operation, read without it (racy hints; a watchdog trusts them only when they stayed the same
+  // for its whole threshold). The cost per operation: a long increment and a reference compare on
+  // fields the operation's cache line already holds; a reference write only when the thread on a
+  // side changes. ----
+  private final Thread creator = Thread.currentThread();
+  private long ops; // completed sends, receives and the close
+  private Thread lastSender;
+  private Thread lastReceiver;
+
   private record Closed(Object site, Throwable cause) {}
 
   private Channel(String name, int capacity) {
@@ -236,10 +246,12 @@ public final class Channel<T> implements Iterable<T> {
     if (receiver != null) {
       receiver.parker.value = value;
       receiver.parker.complete();
+      progressed(Thread.currentThread(), receiver.parker.thread);
       return true;
     }
     if (count < capacity) {
       enqueue(value);
+      progressed(Thread.currentThread(), null);
       return true;
     }
     return false;
@@ -333,11 +345,13 @@ public final class Channel<T> implements Iterable<T> {
         enqueue(sender.item);
         sender.parker.complete();
       }
+      progressed(sender == null ? null : sender.parker.thread, Thread.currentThread());
       return v;
     }
     ChanWaiter sender = pollSender();
     if (sender != null) {
       sender.parker.complete();
+      progressed(sender.parker.thread, Thread.currentThread());
       return sender.item;
     }
     return closed != null ? CLOSED : null;
@@ -376,6 +390,7 @@ public final class Channel<T> implements Iterable<T> {
                 + " sender side");
       }
       closed = new Closed(site != null ? site : "thread " + Thread.currentThread(), cause);
+      ops++;
       receivers = recvHead;
       senders = sendHead;
       recvHead = recvTail = sendHead = sendTail = null;
@@ -476,6 +491,40 @@ public final class Channel<T> implements Iterable<T> {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(action, "action");
     return new ChanClause<>(this, true, value, null, action, null);
+  }
+
+  // ---- what a leak watchdog reads ({@link WaitProbe}) ----
+
+  /** Under the lock: one operation completed; records the threads on each side, if known. */
+  private void progressed(Thread sender, Thread receiver) {
+    ops++;
+    if (sender != null && lastSender != sender) {
+      lastSender = sender;
+    }
+    if (receiver != null && lastReceiver != receiver) {
+      lastReceiver = receiver;
+    }
+  }
+
+  /** Completed operations so far: unchanged between two reads means no progress between them. */
+  long progress() {
+    return ops; // racy: a stale value only delays a watchdog's verdict
+  }
+
+  /** Whether a sender ({@code senders}) or a receiver is queued on this channel now (racy). */
+  boolean hasQueued(boolean senders) {
+    return senders ? sendHead != null : recvHead != null;
+  }
+
+  /**
+   * Whether every thread known to act on the other side of a wait by {@code waiter} has ended: the
+   * creator (even if it is the waiter: a creator that waits on its own channel has handed it to
+   * someone), and the last thread that completed an operation on that side (unless that is the
+   * waiter itself, now stuck).
+   */
+  boolean counterpartsEnded(boolean waiterSends, Thread waiter) {
+    Thread last = waiterSends ? lastReceiver : lastSender;
+    return !creator.isAlive() && (last == null || last == waiter || !last.isAlive());
   }
 
   // ---- internals shared with select (all under the lock) ----

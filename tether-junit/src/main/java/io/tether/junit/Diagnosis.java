@@ -1,5 +1,6 @@
 package io.tether.junit;
 
+import io.tether.LeakShapes;
 import io.tether.TaskInfo;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,22 +124,9 @@ final class Diagnosis {
     return null;
   }
 
+  /** The shape of a Tether wait: the shared diagnosis ({@link LeakShapes#ofWait}). */
   private static LeakPattern fromWait(String reason, String target) {
-    if (reason == null) {
-      return null;
-    }
-    return switch (reason) {
-      case "chan send" -> LeakPattern.SEND_BLOCKED;
-      case "chan receive" -> LeakPattern.RECEIVE_BLOCKED;
-      case "select" -> {
-        boolean sends = target != null && target.contains("send on ");
-        boolean receives = target != null && target.contains("receive on ");
-        yield sends && !receives
-            ? LeakPattern.SEND_BLOCKED
-            : receives && !sends ? LeakPattern.RECEIVE_BLOCKED : null;
-      }
-      default -> null;
-    };
+    return LeakShapes.ofWait(reason, target).map(s -> LeakPattern.valueOf(s.name())).orElse(null);
   }
 
   static Leak diagnose(Candidate c, Duration settled, String blamedOn, Instant now) {
@@ -363,20 +351,14 @@ final class Diagnosis {
     return switch (p) {
       case SEND_BLOCKED ->
           tetherReason != null
-              ? "nobody receives from "
-                  + channelOf(target)
-                  + " any more: "
-                  + LeakPattern.SEND_BLOCKED.fix()
+              ? LeakShapes.waitFix(LeakShapes.Shape.SEND_BLOCKED, tetherReason, target)
               : "nobody takes from this "
                   + (jdkClass == null ? "queue" : jdkClass)
                   + " any more: keep a consumer until every producer is done, or use offer(e,"
                   + " timeout, unit) and give up on timeout (an interrupt also ends a put)";
       case RECEIVE_BLOCKED ->
           tetherReason != null
-              ? "nobody sends to or closes "
-                  + channelOf(target)
-                  + ": "
-                  + LeakPattern.RECEIVE_BLOCKED.fix()
+              ? LeakShapes.waitFix(LeakShapes.Shape.RECEIVE_BLOCKED, tetherReason, target)
               : "nobody puts into this "
                   + (jdkClass == null ? "queue" : jdkClass)
                   + " any more: have the producer put an end marker when it is done, or"
@@ -400,18 +382,6 @@ final class Diagnosis {
     int dollar = cls.indexOf('$');
     cls = dollar < 0 ? cls : cls.substring(0, dollar);
     return cls.substring(cls.lastIndexOf('.') + 1);
-  }
-
-  /**
-   * {@code Channel[jobs, unbuffered, open]} as it is; a select's clauses as "the channels of ...".
-   */
-  private static String channelOf(String target) {
-    if (target == null) {
-      return "the channel";
-    }
-    return target.startsWith("Channel[") || target.startsWith("a Tether")
-        ? target
-        : "the channels of " + target;
   }
 
   static String human(Duration d) {

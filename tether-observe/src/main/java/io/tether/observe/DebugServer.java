@@ -42,6 +42,8 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code /debug/tether/tasks/{id}} one entry with its live stack ({@code ?format=json} too).
  *   <li>{@code /debug/tether/view} the page's data, JSON; {@code /debug/tether/threads} the JVM's
  *       own thread dump, JSON, raw virtual threads included.
+ *   <li>{@code /debug/tether/leaks} what the running {@link LeakWatchdog}s reported, JSON; the page
+ *       shows it in a section of its own while a watchdog runs.
  * </ul>
  *
  * Only GET and HEAD (else 405); an unknown format gets 400 listing the formats, an unknown id 404,

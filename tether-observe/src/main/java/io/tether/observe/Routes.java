@@ -33,6 +33,7 @@ import java.util.Set;
  * /debug/tether/tasks/{id}        one entry with its live stack; ?format=text|json
  * /debug/tether/view              the page's data (groups and folded tree), JSON; same filters
  * /debug/tether/threads           the JVM's own thread dump, JSON (raw virtual threads too)
+ * /debug/tether/leaks             what the running leak watchdogs reported, JSON
  * </pre>
  */
 final class Routes implements HttpHandler {
@@ -163,6 +164,10 @@ final class Routes implements HttpHandler {
       onlyKeys(query, Set.of());
       return threads();
     }
+    if (rest.equals("leaks")) {
+      onlyKeys(query, Set.of());
+      return jsonWithinBound(write(LeakWatchdog.view()));
+    }
     if (rest.startsWith("tasks/")) {
       return one(rest.substring("tasks/".length()), query);
     }
@@ -182,9 +187,11 @@ final class Routes implements HttpHandler {
             + BASE
             + "tasks/{id}, "
             + BASE
-            + "view and "
+            + "view, "
             + BASE
-            + "threads");
+            + "threads and "
+            + BASE
+            + "leaks");
   }
 
   /**

@@ -232,6 +232,35 @@ async function renderDetail(p) {
   }
 }
 
+async function renderLeaks() {
+  const section = document.getElementById("leaks-section");
+  let v;
+  try {
+    v = await getJson("leaks");
+  } catch (e) {
+    section.hidden = true;
+    return;
+  }
+  section.hidden = v.watchdogs === 0;
+  const body = document.querySelector("#leaks tbody");
+  body.replaceChildren();
+  for (const l of v.leaks) {
+    const tr = el("tr", l.kind === "GROWTH" ? "growth" : "stuck");
+    tr.append(el("td", null, l.shape));
+    const who = el("td");
+    who.append(taskLink(l.id, l.name));
+    tr.append(who, el("td", null, l.description), el("td", null, l.fix));
+    body.append(tr);
+  }
+  if (v.leaks.length === 0) {
+    const tr = el("tr");
+    const td = el("td", "hint", "none");
+    td.colSpan = 4;
+    tr.append(td);
+    body.append(tr);
+  }
+}
+
 async function load() {
   const p = params();
   for (const f of FILTERS) {
@@ -256,6 +285,7 @@ async function load() {
     err.textContent = String(e.message);
     err.hidden = false;
   }
+  await renderLeaks();
   await renderDetail(p);
   document.body.dataset.loaded = String(Number(document.body.dataset.loaded || 0) + 1);
 }
