@@ -55,27 +55,36 @@ final class Dumps {
   private record GroupKey(
       TaskInfo.Kind kind, String state, String waitReason, String spawnSite, String owner) {}
 
-  private static String grouped(List<TaskInfo> infos, Instant now) {
+  /**
+   * The groups of {@link DumpFormat#GROUPED}: entries that share kind, state, wait reason, spawn
+   * site and owner, largest first (ties: the lowest id first); members in the order given.
+   */
+  static List<List<TaskInfo>> groups(List<TaskInfo> infos) {
     Map<GroupKey, List<TaskInfo>> groups = new LinkedHashMap<>();
     for (TaskInfo i : infos) {
-      GroupKey key =
-          new GroupKey(
-              i.kind(),
-              i.state(),
-              i.waitReason(),
-              Objects.toString(i.spawnSite(), null),
-              ownerOf(i.path()));
-      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+      groups.computeIfAbsent(keyOf(i), k -> new ArrayList<>()).add(i);
     }
-    List<Map.Entry<GroupKey, List<TaskInfo>>> sorted = new ArrayList<>(groups.entrySet());
+    List<List<TaskInfo>> sorted = new ArrayList<>(groups.values());
     sorted.sort(
-        Comparator.comparingInt((Map.Entry<GroupKey, List<TaskInfo>> e) -> -e.getValue().size())
-            .thenComparing(e -> e.getValue().get(0).id()));
+        Comparator.comparingInt((List<TaskInfo> g) -> -g.size()).thenComparing(g -> g.get(0).id()));
+    return sorted;
+  }
+
+  private static GroupKey keyOf(TaskInfo i) {
+    return new GroupKey(
+        i.kind(),
+        i.state(),
+        i.waitReason(),
+        Objects.toString(i.spawnSite(), null),
+        ownerOf(i.path()));
+  }
+
+  private static String grouped(List<TaskInfo> infos, Instant now) {
+    List<List<TaskInfo>> sorted = groups(infos);
     StringBuilder sb =
         header(infos, now, sorted.size() + (sorted.size() == 1 ? " group" : " groups"));
-    for (Map.Entry<GroupKey, List<TaskInfo>> e : sorted) {
-      GroupKey k = e.getKey();
-      List<TaskInfo> members = e.getValue();
+    for (List<TaskInfo> members : sorted) {
+      GroupKey k = keyOf(members.get(0));
       sb.append('\n')
           .append(members.size())
           .append(" x ")

@@ -142,6 +142,15 @@ public record TaskInfo(
         ownerId);
   }
 
+  /**
+   * The path of this entry's owner ({@code app/ingest} for {@code app/ingest/fetch-17}), or null
+   * for an entry with no owner. Structural: a quoted segment ({@code "GET /slow 0"}) is never
+   * split.
+   */
+  public String ownerPath() {
+    return Registry.parentPath(path);
+  }
+
   /** Checks the arguments and copies the lists. */
   public TaskInfo {
     Objects.requireNonNull(name, "name");

@@ -84,6 +84,17 @@ public final class Tasks {
   }
 
   /**
+   * The groups {@link DumpFormat#GROUPED} folds {@code entries} into: entries that share kind,
+   * state, wait reason, spawn site and owner, largest group first (ties: the one whose first entry
+   * has the lowest id). For tools that show the grouped view their own way (the debug page).
+   *
+   * @throws NullPointerException if {@code entries} or an entry is null
+   */
+  public static List<List<TaskInfo>> groups(List<TaskInfo> entries) {
+    return Dumps.groups(List.copyOf(entries));
+  }
+
+  /**
    * The Tether wait a thread is parked in now, for tools that look at threads Tether did not start
    * (the leak check: a raw virtual thread blocked in {@code Channel.send} is {@code chan send} on
    * that channel, as a task would be).

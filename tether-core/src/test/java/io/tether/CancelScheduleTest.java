@@ -1,5 +1,10 @@
 package io.tether;
 
+import static io.tether.testing.Schedules.INVOCATIONS;
+import static io.tether.testing.Schedules.check;
+import static io.tether.testing.Schedules.join;
+import static io.tether.testing.Schedules.start;
+
 import java.util.concurrent.atomic.AtomicReference;
 import org.jetbrains.lincheck.Lincheck;
 import org.junit.jupiter.api.Test;
@@ -11,33 +16,6 @@ import org.junit.jupiter.api.Test;
  * session note of the issue "Cancellation is exact".
  */
 class CancelScheduleTest {
-  private static final int INVOCATIONS = Integer.getInteger("tether.lincheck.invocations", 300);
-
-  private static void check(boolean condition, String what) {
-    if (!condition) {
-      throw new AssertionError(what);
-    }
-  }
-
-  private static Thread start(Runnable r) {
-    Thread t = new Thread(r);
-    t.start();
-    return t;
-  }
-
-  private static void join(Thread... threads) {
-    for (Thread t : threads) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
-
-  /**
-   * Cancel against a value hand-off: either the value went, or the send was cancelled; never lost.
-   */
   @Test
   void cancelAgainstHandOff() {
     Lincheck.runConcurrentTest(

@@ -1,6 +1,11 @@
 package io.tether;
 
-import java.util.Objects;
+import static io.tether.testing.Schedules.INVOCATIONS;
+import static io.tether.testing.Schedules.check;
+import static io.tether.testing.Schedules.checkEquals;
+import static io.tether.testing.Schedules.join;
+import static io.tether.testing.Schedules.start;
+
 import java.util.concurrent.atomic.AtomicReference;
 import org.jetbrains.lincheck.Lincheck;
 import org.junit.jupiter.api.Test;
@@ -15,38 +20,6 @@ import org.junit.jupiter.api.Test;
  * against a completing counterpart, and select against two senders.
  */
 class ChannelScheduleTest {
-  /** Interleavings per scenario: bounded for CI; {@code -Pschedule-exhaustive} raises it. */
-  private static final int INVOCATIONS = Integer.getInteger("tether.lincheck.invocations", 300);
-
-  /**
-   * Lincheck tracks every object the scenario touches; AssertJ's assert objects refuse equals().
-   */
-  private static void check(boolean condition, String what) {
-    if (!condition) {
-      throw new AssertionError(what);
-    }
-  }
-
-  private static void checkEquals(Object expected, Object actual, String what) {
-    check(Objects.equals(expected, actual), what + ": expected " + expected + " but was " + actual);
-  }
-
-  private static Thread start(Runnable r) {
-    Thread t = new Thread(r);
-    t.start();
-    return t;
-  }
-
-  private static void join(Thread... threads) {
-    for (Thread t : threads) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
-
   @Test
   void unbufferedHandOff() {
     Lincheck.runConcurrentTest(

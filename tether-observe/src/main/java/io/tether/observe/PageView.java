@@ -1,6 +1,7 @@
 package io.tether.observe;
 
 import io.tether.TaskInfo;
+import io.tether.Tasks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,32 +56,14 @@ final class PageView {
 
   // ---- groups ----
 
-  private record GroupKey(
-      TaskInfo.Kind kind, String state, String waitReason, String spawnSite, String owner) {}
-
   private static void groups(List<TaskInfo> infos, Instant now, Map<String, Object> out) {
-    Map<GroupKey, List<TaskInfo>> groups = new HashMap<>();
-    for (TaskInfo i : infos) {
-      GroupKey key =
-          new GroupKey(
-              i.kind(),
-              i.state(),
-              i.waitReason(),
-              Objects.toString(i.spawnSite(), null),
-              ownerOf(i.path()));
-      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
-    }
-    List<Map.Entry<GroupKey, List<TaskInfo>>> sorted = new ArrayList<>(groups.entrySet());
-    sorted.sort(
-        Comparator.comparingInt((Map.Entry<GroupKey, List<TaskInfo>> e) -> -e.getValue().size())
-            .thenComparingLong(e -> e.getValue().get(0).id()));
+    List<List<TaskInfo>> sorted = Tasks.groups(infos); // the grouped dump's own folding
     List<Object> list = new ArrayList<>();
-    for (Map.Entry<GroupKey, List<TaskInfo>> e : sorted) {
+    for (List<TaskInfo> members : sorted) {
       if (list.size() == MAX_GROUPS) {
         break;
       }
-      GroupKey k = e.getKey();
-      List<TaskInfo> members = e.getValue();
+      TaskInfo k = members.get(0);
       Map<String, Object> g = new LinkedHashMap<>();
       g.put("count", members.size());
       g.put("kind", k.kind().name().toLowerCase(Locale.ROOT));
@@ -97,8 +80,8 @@ final class PageView {
       }
       g.put("waitMinMs", min);
       g.put("waitMaxMs", max);
-      g.put("spawnSite", k.spawnSite());
-      g.put("owner", k.owner());
+      g.put("spawnSite", Objects.toString(k.spawnSite(), null));
+      g.put("owner", k.ownerPath());
       List<Object> names = new ArrayList<>();
       for (int n = 0; n < Math.min(NAMES_PER_GROUP, members.size()); n++) {
         names.add(Map.of("id", members.get(n).id(), "name", members.get(n).name()));
@@ -116,10 +99,6 @@ final class PageView {
   }
 
   /** {@code app/ingest} for {@code app/ingest/fetch-17}; null for a root entry. */
-  static String ownerOf(String path) {
-    int slash = path.lastIndexOf('/');
-    return slash < 0 ? null : path.substring(0, slash);
-  }
 
   // ---- tree ----
 
@@ -143,7 +122,7 @@ final class PageView {
     }
     List<TaskInfo> roots = new ArrayList<>();
     for (TaskInfo i : infos) {
-      String owner = ownerOf(i.path());
+      String owner = i.ownerPath();
       if (owner == null || !paths.contains(owner)) {
         roots.add(i);
       } else {
