@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
@@ -36,10 +37,14 @@ public class ChannelCancelBench {
 
   static final int TASKS = 10_000;
 
-  // ---- Tether: receive(ctx) on one shared channel ----
+  // ---- Tether: receive(ctx) on one shared channel, or on a channel each ----
 
   @State(org.openjdk.jmh.annotations.Scope.Thread)
-  public static class TetherShared {
+  public static class TetherReceivers {
+    /** {@code shared}: every task on one channel; {@code each}: a channel per task. */
+    @Param({"shared", "each"})
+    String channels;
+
     final Thread[] threads = new Thread[TASKS];
     Scope scope;
 
@@ -50,10 +55,11 @@ public class ChannelCancelBench {
       scope = Scope.open(Context.background());
       for (int i = 0; i < TASKS; i++) {
         int slot = i;
+        Channel<Integer> ch = channels.equals("shared") ? shared : Channel.unbuffered();
         scope.go(c -> {
           threads[slot] = Thread.currentThread();
           parked.countDown();
-          shared.receive(c);
+          ch.receive(c);
         });
       }
       ScopeCancelBench.awaitAllParked(parked, threads);
@@ -67,43 +73,7 @@ public class ChannelCancelBench {
   }
 
   @Benchmark
-  public void cancel_tetherSharedChannel(TetherShared s) throws InterruptedException {
-    s.scope.cancel();
-    s.scope.join();
-  }
-
-  // ---- Tether: receive(ctx), one channel per task ----
-
-  @State(org.openjdk.jmh.annotations.Scope.Thread)
-  public static class TetherEach {
-    final Thread[] threads = new Thread[TASKS];
-    Scope scope;
-
-    @Setup(Level.Invocation)
-    public void spawn() throws InterruptedException {
-      CountDownLatch parked = new CountDownLatch(TASKS);
-      scope = Scope.open(Context.background());
-      for (int i = 0; i < TASKS; i++) {
-        int slot = i;
-        Channel<Integer> own = Channel.unbuffered();
-        scope.go(c -> {
-          threads[slot] = Thread.currentThread();
-          parked.countDown();
-          own.receive(c);
-        });
-      }
-      ScopeCancelBench.awaitAllParked(parked, threads);
-    }
-
-    @TearDown(Level.Invocation)
-    public void close() throws InterruptedException {
-      scope.close();
-      ScopeCancelBench.joinAll(threads);
-    }
-  }
-
-  @Benchmark
-  public void cancel_tetherChannelEach(TetherEach s) throws InterruptedException {
+  public void cancel_tetherReceive(TetherReceivers s) throws InterruptedException {
     s.scope.cancel();
     s.scope.join();
   }
