@@ -178,8 +178,9 @@ final class Registry {
       Scope scope = scopes.get(i);
       long scopeId = scopeInfos.get(i).id();
       out.add(scopeInfos.get(i).withOwnerId(idOf(scope.owner(), scopeIds, at)));
+      String scopePath = scopeInfos.get(i).path();
       for (Task<?> task : scope.liveTasks()) {
-        out.add(task.info(at, false).withOwnerId(scopeId));
+        out.add(task.info(at, false, scopePath, scopeId));
       }
     }
     for (Ticker ticker : TICKERS) {

@@ -781,6 +781,11 @@ public final class Scope implements AutoCloseable {
 
   // ---- registry ----
 
+  /** The scope's registry id. */
+  long id() {
+    return id;
+  }
+
   /** The task or scope this one was opened under, or null. */
   Object owner() {
     return owner;

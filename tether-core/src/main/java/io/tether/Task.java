@@ -308,6 +308,14 @@ public final class Task<T> {
   }
 
   TaskInfo info(Registry.Snapshot at, boolean withStack) {
+    return info(at, withStack, scope.path(), scope.id());
+  }
+
+  /**
+   * The record, given its scope's path and id (a snapshot reads them once per scope, not once per
+   * task: for 100k tasks in one scope that is most of the snapshot's cost).
+   */
+  TaskInfo info(Registry.Snapshot at, boolean withStack, String scopePath, long scopeId) {
     Thread t = thread;
     Object blocker = t == null ? null : LockSupport.getBlocker(t);
     Waits.Wait w = blocker instanceof Waits.Wait wait ? wait : null;
@@ -315,7 +323,7 @@ public final class Task<T> {
         id,
         name(),
         TaskInfo.Kind.TASK,
-        path(),
+        scopePath + "/" + Registry.segment(name()),
         state.name(),
         SpawnSites.first(spawnSite),
         SpawnSites.stack(spawnSite),
@@ -328,7 +336,8 @@ public final class Task<T> {
         straggler,
         withStack && t != null ? List.of(t.getStackTrace()) : List.of(),
         List.of(),
-        scope.rootThread());
+        scope.rootThread(),
+        scopeId);
   }
 
   boolean isEnded() {
