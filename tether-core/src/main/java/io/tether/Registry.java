@@ -3,9 +3,7 @@ package io.tether;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -166,38 +164,25 @@ final class Registry {
     Snapshot at = new Snapshot();
     List<TaskInfo> out = new ArrayList<>();
     // Each entry carries its owner's id, so a tool can rebuild the tree without reading paths.
-    Map<Scope, Long> scopeIds = new IdentityHashMap<>();
-    List<Scope> scopes = new ArrayList<>(SCOPES);
-    List<TaskInfo> scopeInfos = new ArrayList<>(scopes.size());
-    for (Scope scope : scopes) {
-      TaskInfo info = scope.info(at);
-      scopeIds.put(scope, info.id());
-      scopeInfos.add(info);
-    }
-    for (int i = 0; i < scopes.size(); i++) {
-      Scope scope = scopes.get(i);
-      long scopeId = scopeInfos.get(i).id();
-      out.add(scopeInfos.get(i).withOwnerId(idOf(scope.owner(), scopeIds, at)));
-      String scopePath = scopeInfos.get(i).path();
+    for (Scope scope : SCOPES) {
+      TaskInfo info = scope.info(at, idOf(scope.owner()));
+      out.add(info);
       for (Task<?> task : scope.liveTasks()) {
-        out.add(task.info(at, false, scopePath, scopeId));
+        out.add(task.info(at, false, info.path(), scope.id()));
       }
     }
     for (Ticker ticker : TICKERS) {
-      out.add(ticker.info(at).withOwnerId(idOf(ticker.owner(), scopeIds, at)));
+      out.add(ticker.info(at, idOf(ticker.owner())));
     }
     return out;
   }
 
   /** The id of an owner (a task or scope), or 0 for none. */
-  private static long idOf(Object owner, Map<Scope, Long> scopeIds, Snapshot at) {
+  private static long idOf(Object owner) {
     return switch (owner) {
       case null -> 0;
       case Task<?> t -> t.id();
-      case Scope s -> {
-        Long id = scopeIds.get(s);
-        yield id != null ? id : s.info(at).id(); // left the registry meanwhile
-      }
+      case Scope s -> s.id();
       default -> throw new AssertionError("not an owner: " + owner);
     };
   }

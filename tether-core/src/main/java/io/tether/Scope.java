@@ -819,7 +819,7 @@ public final class Scope implements AutoCloseable {
     return owner == null ? openedOn : Registry.rootThread(owner);
   }
 
-  TaskInfo info(Registry.Snapshot at) {
+  TaskInfo info(Registry.Snapshot at, long ownerId) {
     ScopeRole r = role;
     return new TaskInfo(
         id,
@@ -837,7 +837,8 @@ public final class Scope implements AutoCloseable {
         false,
         List.of(),
         r == null ? List.of() : r.history(),
-        rootThread());
+        rootThread(),
+        ownerId);
   }
 
   /** {@code scope 'ingest'}: for messages. */

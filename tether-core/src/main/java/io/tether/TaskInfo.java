@@ -120,28 +120,6 @@ public record TaskInfo(
         0);
   }
 
-  /** This record with {@code ownerId}. */
-  TaskInfo withOwnerId(long ownerId) {
-    return new TaskInfo(
-        id,
-        name,
-        kind,
-        path,
-        state,
-        spawnSite,
-        spawnStack,
-        waitReason,
-        waitTarget,
-        waitingSince,
-        age,
-        thread,
-        straggler,
-        stack,
-        history,
-        rootThread,
-        ownerId);
-  }
-
   /**
    * The path of this entry's owner ({@code app/ingest} for {@code app/ingest/fetch-17}), or null
    * for an entry with no owner. Structural: a quoted segment ({@code "GET /slow 0"}) is never

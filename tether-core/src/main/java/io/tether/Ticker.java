@@ -183,7 +183,7 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
     return owner;
   }
 
-  TaskInfo info(Registry.Snapshot at) {
+  TaskInfo info(Registry.Snapshot at, long ownerId) {
     String name = "ticker-" + id;
     return new TaskInfo(
         id,
@@ -201,7 +201,8 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
         false,
         List.of(),
         List.of(),
-        owner == null ? openedOn : Registry.rootThread(owner));
+        owner == null ? openedOn : Registry.rootThread(owner),
+        ownerId);
   }
 
   /** {@code Ticker[ticker-12 every PT10S, ticking]}. */
