@@ -22,7 +22,7 @@ final class Waits {
    * chan receive}), {@code target} what it waits on, {@code sinceNanos} when it began ({@link
    * System#nanoTime}). The other components say how a cancellation can end it (see {@link
    * #deliveredBy}): {@code wakeOn} a context whose cancellation ends it, and then either no {@code
-   * the {@code parker} that {@code wakeOn}'s cancellation claims for {@code clause}; or, for a
+   * the {@code parker} that {@code wakeOn}'s cancellation claims for {@link Parker#CANCELLED}; or, for a
    * select, the {@code parker} and its {@code clauses}, whose {@link DoneClause}s are claimed for
    * their own index. A wait with no parker is never ended by a cancellation alone.
    */
@@ -32,7 +32,6 @@ final class Waits {
       long sinceNanos,
       AbstractContext wakeOn,
       Parker parker,
-      int clause,
       Clause<?>[] clauses) {
 
     /**
@@ -53,7 +52,7 @@ final class Waits {
         }
         return false;
       }
-      return parker != null && claimFor(wakeOn, clause, d);
+      return parker != null && claimFor(wakeOn, Parker.CANCELLED, d);
     }
 
     private boolean claimFor(AbstractContext ctx, int index, ContextErrors.Done d) {
@@ -72,7 +71,7 @@ final class Waits {
 
   /** A wait on {@code target}, beginning now, that no cancellation ends by itself. */
   static Wait begin(String reason, Object target) {
-    return Hooks.waitBegan(new Wait(reason, target, System.nanoTime(), null, null, 0, null));
+    return Hooks.waitBegan(new Wait(reason, target, System.nanoTime(), null, null, null));
   }
 
   /**
@@ -81,19 +80,12 @@ final class Waits {
    */
   static Wait parked(String reason, Object target, Context ctx, Parker parker) {
     return Hooks.waitBegan(
-        new Wait(
-            reason,
-            target,
-            System.nanoTime(),
-            (AbstractContext) ctx,
-            parker,
-            Parker.CANCELLED,
-            null));
+        new Wait(reason, target, System.nanoTime(), (AbstractContext) ctx, parker, null));
   }
 
   /** A select's wait: each of its done clauses ends it when its context is cancelled. */
   static Wait select(Object target, Parker parker, Clause<?>[] clauses) {
-    return Hooks.waitBegan(new Wait("select", target, System.nanoTime(), null, parker, 0, clauses));
+    return Hooks.waitBegan(new Wait("select", target, System.nanoTime(), null, parker, clauses));
   }
 
   /** The Tether wait {@code thread} is parked in now, or null. */
