@@ -201,9 +201,7 @@ public final class Channel<T> implements Iterable<T> {
 
   private void send0(Context ctx, T value) throws InterruptedException {
     Objects.requireNonNull(value, "value");
-    if (ctx != null) {
-      throwErrIfDone(ctx);
-    }
+    AbstractContext.throwErrIfDone(ctx);
     ChanWaiter me;
     lock.lock();
     try {
@@ -281,9 +279,7 @@ public final class Channel<T> implements Iterable<T> {
 
   @SuppressWarnings("unchecked")
   private T receive0(Context ctx) throws InterruptedException {
-    if (ctx != null) {
-      throwErrIfDone(ctx);
-    }
+    AbstractContext.throwErrIfDone(ctx);
     Object v = receiveOrClosed(ctx);
     if (v == CLOSED) {
       throw closedForReceive();
@@ -695,25 +691,10 @@ public final class Channel<T> implements Iterable<T> {
    * {@link InterruptedException} (clearing the interrupt status, as JDK blocking methods do).
    */
   InterruptedException abandoned(Context ctx, String what) {
-    throwErrIfDone(ctx);
+    AbstractContext.throwErrIfDone(ctx);
     Thread.interrupted();
     return new InterruptedException(
         "interrupted while waiting in " + what + " on " + describe() + "; it did not happen");
-  }
-
-  /**
-   * Throws {@code ctx.err()} if {@code ctx} is done: a fresh exception without a stack trace, so
-   * that a cancel reaching 10,000 waiters does not pay for 10,000 stack walks (Kotlin's
-   * cancellation exceptions are stackless for the same reason). Its message names the context and
-   * its cause is the cancel's cause; where the wait was is the task's, in a dump.
-   */
-  static void throwErrIfDone(Context ctx) {
-    if (ctx != null) {
-      java.util.concurrent.CancellationException err = ctx.err();
-      if (err != null) {
-        throw err;
-      }
-    }
   }
 
   private void throwIfClosed() {

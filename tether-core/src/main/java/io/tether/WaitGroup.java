@@ -109,7 +109,7 @@ public final class WaitGroup {
    */
   public void await(Context ctx) throws InterruptedException {
     Objects.requireNonNull(ctx, "ctx");
-    Channel.throwErrIfDone(ctx);
+    AbstractContext.throwErrIfDone(ctx);
     await0((AbstractContext) ctx, false, 0);
   }
 
@@ -141,7 +141,7 @@ public final class WaitGroup {
           waiters.remove(me);
         }
       }
-      Channel.throwErrIfDone(ctx);
+      AbstractContext.throwErrIfDone(ctx);
       if (Thread.interrupted()) {
         throw new InterruptedException("interrupted while awaiting " + this);
       }
