@@ -19,41 +19,23 @@ final class GoneDetector extends FilterOutputStream {
 
   @Override
   public void write(int b) throws IOException {
-    try {
-      out.write(b);
-    } catch (IOException e) {
-      state.clientGone(e);
-      throw e;
-    }
+    state.write(() -> out.write(b));
   }
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
-    try {
-      out.write(b, off, len);
-    } catch (IOException e) {
-      state.clientGone(e);
-      throw e;
-    }
+    state.write(() -> out.write(b, off, len));
   }
 
   @Override
   public void flush() throws IOException {
-    try {
-      out.flush();
-    } catch (IOException e) {
-      state.clientGone(e);
-      throw e;
-    }
+    state.write(() -> out.flush());
   }
 
   @Override
   public void close() throws IOException {
     try {
-      out.close();
-    } catch (IOException e) {
-      state.clientGone(e);
-      throw e;
+      state.write(out::close);
     } finally {
       state.completed();
     }

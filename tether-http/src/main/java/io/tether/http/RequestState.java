@@ -33,6 +33,25 @@ final class RequestState {
     ctx.cancel(ended(RequestEndedException.Reason.CLIENT_GONE, "client gone", e));
   }
 
+  /** A write to the response: one step that may find the client gone. */
+  @FunctionalInterface
+  interface Write {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs one write to the response; if it fails, the client is gone (the one sign of it both
+   * servers give): cancels the request's context and rethrows.
+   */
+  void write(Write w) throws IOException {
+    try {
+      w.run();
+    } catch (IOException e) {
+      clientGone(e);
+      throw e;
+    }
+  }
+
   /** The response is complete (the exchange was closed). */
   void completed() {
     ctx.cancel(ended(RequestEndedException.Reason.COMPLETED, "completed", null));
