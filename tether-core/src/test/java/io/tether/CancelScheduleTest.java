@@ -48,6 +48,17 @@ class CancelScheduleTest {
   }
 
   /**
+   * What a task's cancel does (Task.contextCancelled, with {@code c} as the task's context and
+   * {@code t} as its thread): read the wait {@code t} is parked in, cancel, and ask that wait
+   * whether this cancellation ended it. True: the interrupt would be skipped.
+   */
+  private static boolean cancelSkipsInterrupt(CancelNode c, Thread t) {
+    Waits.Wait seen = Waits.of(t);
+    c.cancel();
+    return seen != null && seen.deliveredBy(c.doneState());
+  }
+
+  /**
    * The interrupt decision of a task's cancel (Task.contextCancelled) against a value hand-off: the
    * cancel may skip the interrupt only if it ended the send itself, so that the sender learns of it
    * from the send. A sender whose value was taken first must be interrupted.
@@ -74,12 +85,7 @@ class CancelScheduleTest {
                 }
               });
           Thread receiver = start(() -> got.set(ch.tryReceive()));
-          Thread canceller =
-              start(() -> {
-                c.cancel();
-                Waits.Wait w = Waits.of(sender);
-                skipped.set(w != null && w.deliveredBy(c.doneState()));
-              });
+          Thread canceller = start(() -> skipped.set(cancelSkipsInterrupt(c, sender)));
           join(sender, receiver, canceller);
           check(
               "sent".equals(sent.get()) == Integer.valueOf(1).equals(got.get()),
@@ -110,12 +116,7 @@ class CancelScheduleTest {
                 }
               });
           Thread sender = start(() -> sentOk.set(ch.trySend(1)));
-          Thread canceller =
-              start(() -> {
-                c.cancel();
-                Waits.Wait w = Waits.of(selector);
-                skipped.set(w != null && w.deliveredBy(c.doneState()));
-              });
+          Thread canceller = start(() -> skipped.set(cancelSkipsInterrupt(c, selector)));
           join(selector, sender, canceller);
           check(
               sentOk.get() == "value".equals(chosen.get()),
