@@ -20,9 +20,10 @@ import java.util.concurrent.CancellationException;
  *
  * <p>A deadline shows as the context's own {@link io.tether.DeadlineExceededException} ({@code
  * ctx.err() instanceof DeadlineExceededException}): when gRPC reports the end of a call at its
- * deadline, the context is left to its own timer, due within {@link ServerContexts#DEADLINE_SLACK}.
- * {@link Reason#DEADLINE_EXCEEDED} appears only where that timer is not due (a deadline gRPC saw
- * but the context did not, which does not happen with {@link ServerContexts} alone).
+ * deadline, the context is left to its own timer, which {@link ServerContexts} sets to fire within
+ * {@link ServerContexts#DEADLINE_SLACK} of the call's. {@link Reason#DEADLINE_EXCEEDED} appears
+ * only where the context's timer does not track the call's deadline (a deadline gRPC saw but the
+ * context did not, which does not happen with {@link ServerContexts} alone).
  *
  * <p>Like the context's own errors, it carries no stack trace: it is made on a transport thread and
  * says nothing about the code that observes it.

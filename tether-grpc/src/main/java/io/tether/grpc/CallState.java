@@ -4,6 +4,8 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import io.tether.CancellableContext;
 import io.tether.Scope;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +22,7 @@ final class CallState {
   private CancellableContext ctx;
   private Scope scope;
   private Deadline deadline;
+  private boolean timerTracksDeadline;
   private boolean finished;
 
   CallState(String method) {
@@ -43,11 +46,13 @@ final class CallState {
 
   /** From the interceptor, once: the call's context and scope exist. */
   void attach(CancellableContext ctx, Scope scope, Deadline deadline) {
+    boolean tracks = timerTracks(ctx, deadline);
     Status s;
     synchronized (this) {
       this.ctx = ctx;
       this.scope = scope;
       this.deadline = deadline;
+      this.timerTracksDeadline = tracks;
       s = ended;
     }
     if (s != null) {
@@ -90,22 +95,36 @@ final class CallState {
 
   /**
    * Cancels {@code ctx} with the cause {@code status} stands for; but leaves a deadline to the
-   * context's own timer when it is due within the slack (gRPC's timer and the client's reset come
-   * at the same instant as ours, from other clocks), so that a deadline always shows as the
-   * context's {@link io.tether.DeadlineExceededException}.
+   * context's own timer when that timer tracks the call's deadline (gRPC's timer and the client's
+   * reset come at the same instant as ours, from other clocks), so that a deadline always shows as
+   * the context's {@link io.tether.DeadlineExceededException}.
    */
   private void end(CancellableContext ctx, Status status) {
     CallEndedException cause = cause(status);
-    if (cause.reason() == CallEndedException.Reason.DEADLINE_EXCEEDED && timerDue(ctx)) {
+    boolean tracks;
+    synchronized (this) {
+      tracks = timerTracksDeadline;
+    }
+    if (cause.reason() == CallEndedException.Reason.DEADLINE_EXCEEDED && tracks) {
       return;
     }
     ctx.cancel(cause);
   }
 
-  private static boolean timerDue(CancellableContext ctx) {
-    return ctx.deadline()
-        .map(d -> !d.isAfter(java.time.Instant.now().plus(ServerContexts.DEADLINE_SLACK)))
-        .orElse(false);
+  /**
+   * Whether the context's timer fires within {@link ServerContexts#DEADLINE_SLACK} of the call's
+   * deadline. Decided once, reading both clocks back to back when the context is made: the reason
+   * says "deadline" when the call's deadline is within the slack, and the context's own deadline
+   * was computed a moment after the call's (later by however long that moment took on a loaded
+   * machine), so comparing it to the wall clock at the end would call some deadlines cancels.
+   */
+  private static boolean timerTracks(CancellableContext ctx, Deadline deadline) {
+    if (deadline == null || ctx.deadline().isEmpty()) {
+      return false;
+    }
+    long callLeft = deadline.timeRemaining(TimeUnit.NANOSECONDS);
+    long ctxLeft = Duration.between(Instant.now(), ctx.deadline().get()).toNanos();
+    return ctxLeft - callLeft <= ServerContexts.DEADLINE_SLACK.toNanos();
   }
 
   private CallEndedException cause(Status status) {
