@@ -15,10 +15,12 @@ import java.util.NoSuchElementException;
  * a scope grows were the largest cost Tether added to a virtual-thread start (about 30 % of the
  * samples of a 10,000-task batch). Here a spawn and an end touch no counter in common.
  *
- * <p>Layout: chunks of {@link #SLOTS} slots, newest first ({@link #head}), each linked to the next
- * older one. A spawn takes the next slot of the head chunk ({@code fill}, by atomic add) and writes
- * the task there; when the head is full it makes a new head, under this object's monitor, once per
- * {@link #SLOTS} spawns. The task remembers its chunk and slot; its end clears the slot and counts
+ * <p>Layout: chunks of slots, newest first ({@link #head}), each linked to the next older one. The
+ * first chunk has {@link #FIRST_SLOTS} slots and each new head twice as many as the one it follows,
+ * up to {@link #MAX_SLOTS}: most scopes own a task or two, and a 64-slot array made for each was
+ * the largest allocation of a one-task scope. A spawn takes the next slot of the head chunk ({@code
+ * fill}, by atomic add) and writes the task there; when the head is full it makes a new head, under
+ * this object's monitor. The task remembers its chunk and slot; its end clears the slot and counts
  * the chunk's cleared slots ({@code ended}). A chunk whose every slot has been filled and cleared
  * is dead: whoever sees it so, its last ender or the next new head, unlinks it under the monitor by
  * pointing its newer neighbour past it. A dead chunk's own link is never changed, so an iterator
@@ -32,15 +34,19 @@ import java.util.NoSuchElementException;
  */
 final class LiveTasks implements Iterable<Task<?>> {
 
-  static final int SLOTS = 64;
+  /** The size of the first chunk. */
+  static final int FIRST_SLOTS = 4;
+
+  /** The size no chunk grows past. */
+  static final int MAX_SLOTS = 64;
 
   static final class Chunk {
-    final Task<?>[] slots = new Task<?>[SLOTS];
+    final Task<?>[] slots;
 
-    /** The next slot to hand out; grows past {@link #SLOTS} once the chunk is full. */
+    /** The next slot to hand out; grows past the chunk's size once it is full. */
     volatile int fill;
 
-    /** Slots cleared by their task's end. The chunk is dead at {@link #SLOTS}. */
+    /** Slots cleared by their task's end. The chunk is dead when this reaches its size. */
     volatile int ended;
 
     /** The next older chunk, or null. Changed only under the monitor, and never once unlinked. */
@@ -51,6 +57,15 @@ final class LiveTasks implements Iterable<Task<?>> {
 
     /** Guarded by the monitor. */
     boolean unlinked;
+
+    Chunk(int size) {
+      slots = new Task<?>[size];
+    }
+
+    /** The size of the chunk made after this one. */
+    int nextSize() {
+      return Math.min(2 * slots.length, MAX_SLOTS);
+    }
   }
 
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Task[].class);
@@ -67,14 +82,14 @@ final class LiveTasks implements Iterable<Task<?>> {
     }
   }
 
-  private volatile Chunk head = new Chunk();
+  private volatile Chunk head = new Chunk(FIRST_SLOTS);
 
   /** Adds {@code task}, which must not be in any set yet; records its slot in the task. */
   void add(Task<?> task) {
     while (true) {
       Chunk c = head;
       int i = (int) FILL.getAndAdd(c, 1);
-      if (i < SLOTS) {
+      if (i < c.slots.length) {
         task.liveChunk = c;
         task.liveSlot = i;
         SLOT.setVolatile(c.slots, i, task);
@@ -88,7 +103,7 @@ final class LiveTasks implements Iterable<Task<?>> {
   void remove(Task<?> task) {
     Chunk c = task.liveChunk;
     SLOT.setRelease(c.slots, task.liveSlot, (Task<?>) null);
-    if ((int) ENDED.getAndAdd(c, 1) + 1 == SLOTS) {
+    if ((int) ENDED.getAndAdd(c, 1) + 1 == c.slots.length) {
       synchronized (this) {
         if (c != head) {
           unlink(c);
@@ -102,8 +117,8 @@ final class LiveTasks implements Iterable<Task<?>> {
     if (head != full) {
       return;
     }
-    Chunk fresh = new Chunk();
-    if (full.ended == SLOTS) {
+    Chunk fresh = new Chunk(full.nextSize());
+    if (full.ended == full.slots.length) {
       unlinkHead(full);
     }
     Chunk older = full.unlinked ? full.older : full;
@@ -165,7 +180,7 @@ final class LiveTasks implements Iterable<Task<?>> {
       @Override
       public boolean hasNext() {
         while (next == null && chunk != null) {
-          if (slot == SLOTS) {
+          if (slot == chunk.slots.length) {
             chunk = chunk.older;
             slot = 0;
             continue;

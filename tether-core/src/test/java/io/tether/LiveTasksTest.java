@@ -50,7 +50,7 @@ class LiveTasksTest {
     System.out.println("LiveTasksTest seed " + seed);
     Random random = new Random(seed);
     LiveTasks set = new LiveTasks();
-    List<Task<?>> all = tasks(5 * LiveTasks.SLOTS + 7);
+    List<Task<?>> all = tasks(5 * LiveTasks.MAX_SLOTS + 7);
     Set<Task<?>> expected = new HashSet<>();
     List<Task<?>> live = new ArrayList<>();
     for (Task<?> t : all) {
@@ -76,23 +76,40 @@ class LiveTasksTest {
   @Test
   void deadChunksAreUnlinkedWhetherTheyDieBeforeOrAfterANewHead() {
     LiveTasks set = new LiveTasks();
-    List<Task<?>> first = tasks(LiveTasks.SLOTS);
+    List<Task<?>> first = tasks(LiveTasks.FIRST_SLOTS);
     first.forEach(set::add);
     first.forEach(set::remove); // the head dies while still the head
     assertThat(set.chunks()).isEqualTo(1);
-    List<Task<?>> second = tasks(3 * LiveTasks.SLOTS);
+    int a = 2 * LiveTasks.FIRST_SLOTS; // chunks double: the next three hold a, 2a and 4a
+    List<Task<?>> second = tasks(7 * a);
     second.forEach(set::add); // bypasses the dead head, then fills two more
     assertThat(set.chunks()).isEqualTo(3);
-    second.subList(LiveTasks.SLOTS, 2 * LiveTasks.SLOTS).forEach(set::remove); // a middle chunk
+    second.subList(a, 3 * a).forEach(set::remove); // the middle chunk
     assertThat(set.chunks()).isEqualTo(2);
-    assertThat(contents(set)).hasSize(2 * LiveTasks.SLOTS);
+    assertThat(contents(set)).hasSize(5 * a);
+  }
+
+  @Test
+  void chunksGrowToTheirCapAndNoFurther() {
+    LiveTasks set = new LiveTasks();
+    int n = 0;
+    int size = LiveTasks.FIRST_SLOTS;
+    int chunks = 0;
+    while (size < LiveTasks.MAX_SLOTS) {
+      n += size;
+      size *= 2;
+      chunks++;
+    }
+    assertThat(size).isEqualTo(LiveTasks.MAX_SLOTS);
+    tasks(n + 3 * LiveTasks.MAX_SLOTS).forEach(set::add); // the doubling chunks, then three more
+    assertThat(set.chunks()).isEqualTo(chunks + 3);
   }
 
   @Test
   void concurrentAddsAndRemovesLeaveNothingBehind() throws Exception {
     LiveTasks set = new LiveTasks();
     int threads = 4;
-    int perThread = 20 * LiveTasks.SLOTS;
+    int perThread = 20 * LiveTasks.MAX_SLOTS;
     List<List<Task<?>>> batches = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
       batches.add(tasks(perThread));
