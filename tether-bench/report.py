@@ -468,6 +468,16 @@ def fmt(x):
     return f"{x:.3f}"
 
 
+def read_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def read_lines(path):
+    with open(path) as f:
+        return f.read().splitlines()
+
+
 def number(x):
     """JMH writes "NaN" (a string) for an error it cannot compute: None then."""
     try:
@@ -487,8 +497,7 @@ def load_jmh(path):
     """JMH's JSON -> (raw results, {name: [row]}). A row has its forks' iteration lists and the
     round of each fork: from "tetherRounds" in a merged file, else 1, 2, ... (one JMH invocation,
     forks in sequence: not interleaved with the peers)."""
-    with open(path) as f:
-        results = json.load(f)
+    results = read_json(path)
     by_key = {}
     for r in results:
         name = r["benchmark"].removeprefix("io.tether.bench.")
@@ -532,7 +541,7 @@ def load_go(path):
     if not path:
         return out
     try:
-        lines = open(path).read().splitlines()
+        lines = read_lines(path)
     except OSError:
         return out
     for line in lines:
@@ -549,7 +558,7 @@ def load_telemetry_cost(path):
     if not path:
         return out
     try:
-        lines = open(path).read().splitlines()
+        lines = read_lines(path)
     except OSError:
         return out
     for line in lines:
@@ -791,7 +800,7 @@ def go_table(go, by_key, out):
 
 
 def report(a):
-    meta = json.load(open(a.meta))
+    meta = read_json(a.meta)
     results, by_key = load_jmh(a.jmh)
     go = load_go(a.go)
     tc = load_telemetry_cost(a.telemetry_cost)
@@ -942,12 +951,12 @@ def merge(manifest, out_path):
     result's rawData holding its forks in round order and "tetherRounds" the round of each."""
     merged = {}
     order = []
-    for line in open(manifest):
+    for line in read_lines(manifest):
         if not line.strip():
             continue
         rnd, path = line.rstrip("\n").split("\t", 1)
         try:
-            results = json.load(open(path))
+            results = read_json(path)
         except (OSError, ValueError):
             continue  # a failed step: its rows show fewer forks
         for r in results:
