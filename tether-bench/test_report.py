@@ -129,6 +129,20 @@ class Verdicts(unittest.TestCase):
         self.assertTrue(row.endswith("| not run | not run |"), row)
 
 
+class FasterOfTwoFloors(unittest.TestCase):
+    def test_the_faster_floor_is_taken_per_round(self):
+        # Raw threads are slow in round 2 and the executor in round 1: the floor is 100, 110, 105.
+        raw = {"median": 110, "min": 100, "max": 300, "n": 3, "by_round": {1: 100, 2: 300, 3: 105}}
+        ex = {"median": 120, "min": 110, "max": 400, "n": 3, "by_round": {1: 400, 2: 110, 3: 120}}
+        floor = report.best_of([raw, ex], report.LOWER)
+        self.assertEqual({1: 100, 2: 110, 3: 105}, floor["by_round"])
+        t = {"median": 108, "min": 106, "max": 115, "n": 3, "by_round": {1: 106, 2: 115, 3: 108}}
+        # Worst pairing 115 / 100 = 1.15, best 106 / 110 = 0.96.
+        for limit, verdict in [(1.20, "met"), (1.10, "not established (ranges straddle the limit)"), (0.95, "**MISSED**")]:
+            shown, v = report.target_verdict({"kind": "ratio", "limit": limit}, t, floor, report.LOWER)
+            self.assertEqual(verdict, v, (limit, shown))
+
+
 class PlanAndMerge(unittest.TestCase):
     def test_order_alternates_between_rounds(self):
         steps = report.plan("full", only="ChannelPingPongBench")
