@@ -726,6 +726,7 @@ def scenario_table(sc, by_key, out, target_rows):
         out.append("Ratios in \"times slower\": above 1.00 Tether is behind (for throughput: other / Tether).\n")
 
     summaries = {label: s for label, _, _, s in rows}
+    first = len(target_rows)
     for tg in sc["targets"]:
         t = summaries.get(tg["tether"])
         if tg["kind"] == "abs":
@@ -746,6 +747,11 @@ def scenario_table(sc, by_key, out, target_rows):
             continue
         shown, v = target_verdict(tg, t, o, better)
         target_rows.append((tg, shown, v))
+    if len(target_rows) > first:
+        out.append("Targets checked by this table:\n")
+        for tg, shown, v in target_rows[first:]:
+            out.append(f"- issue {tg['issue']}: {tg['text']}: {shown}. **Verdict: {v.replace('**', '')}**")
+        out.append("")
     return True
 
 

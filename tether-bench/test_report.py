@@ -40,7 +40,8 @@ def render(jmh=FIXTURE):
 
 
 def line_with(page, *parts):
-    hits = [l for l in page.splitlines() if all(p in l for p in parts)]
+    """The one table row that contains every part."""
+    hits = [l for l in page.splitlines() if l.startswith("|") and all(p in l for p in parts)]
     assert len(hits) == 1, (parts, hits)
     return hits[0]
 
@@ -123,6 +124,11 @@ class Verdicts(unittest.TestCase):
     def test_within_noise_target(self):
         row = line_with(self.page, "debug server running = without it")
         self.assertIn("met (within noise: ranges overlap)", row)
+
+    def test_each_table_lists_the_targets_it_checks(self):
+        section = self.page.split("### Channels: unbuffered ping-pong")[1].split("###")[0]
+        self.assertIn("- issue 16 #2: ping-pong <= SynchronousQueue", section)
+        self.assertIn("**Verdict: MISSED**", section)
 
     def test_rows_not_in_the_file_are_not_run(self):
         row = line_with(self.page, "watchdog scan of 100k tasks < 50 ms")
