@@ -64,7 +64,8 @@ T, P, F = "tether", "peer", "floor"
 
 # One entry per table. rows: (benchmark name without the io.tether.bench. prefix, params or None,
 # label, role). Every Tether row is compared with every peer and floor row of its table, except
-# rows not in compare_only when that is given. targets: dicts with
+# rows not in compare_only when that is given, and only the (tether, other) pairs when that is.
+# targets: dicts with
 #   issue, text: where the target comes from, and what it says;
 #   kind: "ratio" (Tether / other <= limit, in "times slower"; other may be a tuple: the better of
 #         them in each round), "abs" (Tether's score <= limit, in the table's unit), "noise"
@@ -364,6 +365,8 @@ SCENARIOS = [
             ("DebugServerServeBench.serveGrouped", None, "served, format=grouped", T),
             ("DebugServerServeBench.serveJson", None, "served, format=json (about 38 MB)", T),
         ],
+        "pairs": [("served, format=grouped", "Tasks.dump(GROUPED) in memory (floor)"),
+                  ("served, format=json (about 38 MB)", "Tasks.dump(JSON) in memory (floor)")],
         "targets": [
             {"issue": "14", "text": "serve format=grouped for 100k tasks < 200 ms", "kind": "abs",
              "tether": "served, format=grouped", "limit": 200.0},
@@ -637,7 +640,7 @@ def target_verdict(tg, t, o, better):
     pr = paired(t, o, better)
     shown = f"{r:.2f} x (medians); ranges allow {lo:.2f} – {hi:.2f}"
     if pr:
-        shown += f"; paired {min(pr):.2f} – {max(pr):.2f} over {len(pr)} rounds"
+        shown += f"; paired {min(pr):.2f} – {max(pr):.2f} over {len(pr)} round{'s' if len(pr) != 1 else ''}"
     if kind == "report":
         return shown, "recorded"
     if few:
@@ -708,6 +711,8 @@ def scenario_table(sc, by_key, out, target_rows):
             if orole == T or os_ is None:
                 continue
             if "compare_only" in sc and olabel not in sc["compare_only"]:
+                continue
+            if "pairs" in sc and (label, olabel) not in sc["pairs"]:
                 continue
             rr = ratio(s["median"], os_["median"], better)
             pr = paired(s, os_, better)
