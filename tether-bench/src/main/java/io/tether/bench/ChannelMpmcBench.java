@@ -46,7 +46,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class ChannelMpmcBench {
 
-  static final int FORKS = 2;
+  /** Forks per benchmark: five, as tether-bench/run gives the channel groups (one per round). */
+  static final int FORKS = 5;
 
   static final int PRODUCERS = 4;
   static final int CONSUMERS = 4;

@@ -48,7 +48,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class ChannelPingPongBench {
 
-  static final int FORKS = 2;
+  /** Forks per benchmark: five, as tether-bench/run gives the channel groups (one per round). */
+  static final int FORKS = 5;
 
   /** Round trips per operation. */
   static final int ROUNDS = 10_000;

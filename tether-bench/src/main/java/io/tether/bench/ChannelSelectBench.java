@@ -47,7 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class ChannelSelectBench {
 
-  static final int FORKS = 2;
+  /** Forks per benchmark: five, as tether-bench/run gives the channel groups (one per round). */
+  static final int FORKS = 5;
 
   static final int CAPACITY = 16;
 

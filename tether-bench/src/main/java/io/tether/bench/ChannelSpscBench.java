@@ -51,7 +51,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class ChannelSpscBench {
 
-  static final int FORKS = 2;
+  /** Forks per benchmark: five, as tether-bench/run gives the channel groups (one per round). */
+  static final int FORKS = 5;
 
   /** Values per operation. */
   static final int VALUES = 100_000;

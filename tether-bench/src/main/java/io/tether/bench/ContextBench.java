@@ -46,7 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(
-    value = 1,
+    value = ScopeCancelBench.FORKS,
     jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class ContextBench {
 

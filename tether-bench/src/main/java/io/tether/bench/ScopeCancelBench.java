@@ -52,7 +52,8 @@ import org.openjdk.jmh.annotations.Warmup;
     jvmArgsAppend = {ScopeSpawnBench.VIRTUAL_DRIVER, ScopeSpawnBench.XMS, ScopeSpawnBench.XMX})
 public class ScopeCancelBench {
 
-  static final int FORKS = 2;
+  /** Forks per benchmark: three, the fewest from which tether-bench/run draws a verdict. */
+  static final int FORKS = 3;
 
   /** Long enough never to end by itself within a run. */
   static final Duration FOREVER = Duration.ofHours(1);

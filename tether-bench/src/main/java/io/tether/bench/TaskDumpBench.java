@@ -43,7 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
     jvmArgsAppend = {ScopeSpawnBench.VIRTUAL_DRIVER, ScopeSpawnBench.XMS, ScopeSpawnBench.XMX})
 public class TaskDumpBench {
 
-  static final int FORKS = 2;
+  /** Forks per benchmark: three, the fewest from which tether-bench/run draws a verdict. */
+  static final int FORKS = 3;
 
   /** Live tasks per dump. */
   static final int TASKS = 100_000;

@@ -1,0 +1,211 @@
+"""Tests of report.py (stdlib unittest; not run by the build or by .ci/run):
+
+    python3 tether-bench/test_report.py
+
+testdata/jmh-fixture.json is a merged result (as `report.py merge` writes it) built so that each
+verdict of the rule appears once; the expected verdicts are worked out by hand in the comments.
+"""
+
+import contextlib
+import io
+import json
+import os
+import re
+import tempfile
+import unittest
+
+import report
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURE = os.path.join(HERE, "testdata", "jmh-fixture.json")
+META = os.path.join(HERE, "testdata", "meta-fixture.json")
+SOURCES = os.path.join(HERE, "src", "main", "java", "io", "tether", "bench")
+
+
+def read_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def write_json(value, path):
+    with open(path, "w") as f:
+        json.dump(value, f)
+
+
+def render(jmh=FIXTURE):
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        report.main(["--jmh", jmh, "--meta", META])
+    return buf.getvalue()
+
+
+def line_with(page, *parts):
+    """The one table row that contains every part."""
+    hits = [l for l in page.splitlines() if l.startswith("|") and all(p in l for p in parts)]
+    assert len(hits) == 1, (parts, hits)
+    return hits[0]
+
+
+class Coverage(unittest.TestCase):
+    def test_every_benchmark_method_has_a_row(self):
+        """A benchmark added to tether-bench without a row would be dropped from benchmarks.md."""
+        known = {row[0] for sc in report.SCENARIOS for row in sc["rows"]}
+        missing = []
+        for f in sorted(os.listdir(SOURCES)):
+            with open(os.path.join(SOURCES, f)) as src:
+                text = src.read()
+            for m in re.finditer(r"@Benchmark\b(?:\s*@\w+(?:\([^)]*\))?)*\s*public\s+[\w.<>\[\], ]+?\s+(\w+)\s*\(", text):
+                name = f"{f.removesuffix('.java')}.{m.group(1)}"
+                if name not in known:
+                    missing.append(name)
+        self.assertEqual([], missing)
+
+    def test_every_main_class_is_known(self):
+        for cls in report.MAIN_CLASSES:
+            self.assertTrue(os.path.exists(os.path.join(SOURCES, cls + ".java")), cls)
+
+    def test_targets_name_rows_of_their_table_and_groups_have_forks(self):
+        for sc in report.SCENARIOS:
+            self.assertIn(sc["group"], report.GROUP_FORKS, sc["id"])
+            labels = {row[2] for row in sc["rows"]}
+            for tg in sc["targets"]:
+                self.assertIn(tg["tether"], labels, tg["text"])
+                others = tg.get("other")
+                for o in others if isinstance(others, tuple) else ((others,) if others else ()):
+                    self.assertIn(o, labels, tg["text"])
+
+
+class Verdicts(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.page = render()
+
+    def test_row_shows_median_and_range_of_fork_scores(self):
+        # Tether ping-pong forks: medians 510, 800 and 480 (the 1,900 iteration is outvoted).
+        row = line_with(self.page, "**Tether Channel.unbuffered()** |")
+        self.assertIn("| 510 | 480 – 800 | 510, 800, 480 | 3 × 3 |", row)
+
+    def test_disjoint_ranges_decide(self):
+        # SynchronousQueue 205 – 410 against Tether 480 – 800: the peer, whatever the pairing.
+        row = line_with(self.page, "unbuffered() vs SynchronousQueue |")
+        self.assertIn("**peer ahead**", row)
+        self.assertIn("issue 16 #2", row)
+        row = line_with(self.page, "unbuffered() vs jox channels 1.0.1, rendezvous |")
+        self.assertIn("**Tether ahead**", row)
+
+    def test_overlapping_ranges_are_not_established(self):
+        # LinkedTransferQueue 305 – 940: overlaps; paired 1.67, 0.85, 1.50.
+        row = line_with(self.page, "unbuffered() vs LinkedTransferQueue (transfer) |")
+        self.assertIn("not established (ranges overlap)", row)
+        self.assertIn("0.85 – 1.67 (Tether ahead in 1 of 3)", row)
+
+    def test_fewer_than_three_forks_decide_nothing(self):
+        row = line_with(self.page, "Tether Context vs io.grpc.Context 1.85.1 |")
+        self.assertIn("not established (2 forks; 3 needed)", row)
+
+    def test_ratio_target_missed_when_even_the_best_pairing_misses(self):
+        # Best pairing: Tether's 480 against SynchronousQueue's 410 = 1.17 > 1.
+        row = line_with(self.page, "| 16 #2 |")
+        self.assertIn("ranges allow 1.17 – 3.90", row)
+        self.assertTrue(row.endswith("| **MISSED** |"), row)
+
+    def test_every_fork_target_counts_rounds_for_throughput(self):
+        # Higher is better: ratios ABQ / Tether per round 10/11, 12/11, 10/13: round 2 misses.
+        row = line_with(self.page, "| 16 #4 | buffered SPSC, cap 16")
+        self.assertIn("**MISSED** (1 of 3 rounds)", row)
+        row = line_with(self.page, "Tether Channel.buffered(16) vs ArrayBlockingQueue |")
+        self.assertIn("not established (ranges overlap)", row)
+
+    def test_absolute_limit_met_by_every_fork(self):
+        row = line_with(self.page, "grouped dump of 100k tasks < 200 ms")
+        self.assertIn("median 40.0, forks 38.0 – 60.0", row)
+        self.assertTrue(row.endswith("| met |"), row)
+
+    def test_within_noise_target(self):
+        row = line_with(self.page, "debug server running = without it")
+        self.assertIn("met (within noise: ranges overlap)", row)
+
+    def test_each_table_lists_the_targets_it_checks(self):
+        section = self.page.split("### Channels: unbuffered ping-pong")[1].split("###")[0]
+        self.assertIn("- issue 16 #2: ping-pong <= SynchronousQueue", section)
+        self.assertIn("**Verdict: MISSED**", section)
+
+    def test_rows_not_in_the_file_are_not_run(self):
+        row = line_with(self.page, "watchdog scan of 100k tasks < 50 ms")
+        self.assertTrue(row.endswith("| not run | not run |"), row)
+
+
+class FasterOfTwoFloors(unittest.TestCase):
+    def test_the_faster_floor_is_taken_per_round(self):
+        # Raw threads are slow in round 2 and the executor in round 1: the floor is 100, 110, 105.
+        raw = {"median": 110, "min": 100, "max": 300, "n": 3, "by_round": {1: 100, 2: 300, 3: 105}}
+        ex = {"median": 120, "min": 110, "max": 400, "n": 3, "by_round": {1: 400, 2: 110, 3: 120}}
+        floor = report.best_of([raw, ex], report.LOWER)
+        self.assertEqual({1: 100, 2: 110, 3: 105}, floor["by_round"])
+        t = {"median": 108, "min": 106, "max": 115, "n": 3, "by_round": {1: 106, 2: 115, 3: 108}}
+        # Worst pairing 115 / 100 = 1.15, best 106 / 110 = 0.96.
+        for limit, verdict in [(1.20, "met"), (1.10, "not established (ranges straddle the limit)"), (0.95, "**MISSED**")]:
+            shown, v = report.target_verdict({"kind": "ratio", "limit": limit}, t, floor, report.LOWER)
+            self.assertEqual(verdict, v, (limit, shown))
+
+
+class PlanAndMerge(unittest.TestCase):
+    def test_order_alternates_between_rounds(self):
+        steps = report.plan("full", only="ChannelPingPongBench")
+        rounds = {}
+        for kind, k, group, regex, _ in steps:
+            rounds.setdefault(k, []).append(regex)
+        self.assertEqual(report.GROUP_FORKS["pingpong"], len(rounds))
+        self.assertEqual(rounds[1], list(reversed(rounds[2])))
+        self.assertEqual(rounds[1], rounds[3])
+        self.assertTrue(all(r.startswith("^io\\.tether\\.bench\\.") and r.endswith("$") for r in rounds[1]))
+
+    def test_params_become_jmh_options_and_forks_override(self):
+        steps = report.plan("short", only="ChannelCancelBench.cancel_tetherReceive", forks=2)
+        self.assertEqual([(1, "-p channels=shared"), (1, "-p channels=each"),
+                          (2, "-p channels=each"), (2, "-p channels=shared")],
+                         [(s[1], s[4]) for s in steps])
+
+    def test_main_class_planned_once(self):
+        steps = report.plan("full", only="TelemetryCost")
+        self.assertEqual([("main", 1, "telemetry", "io.tether.bench.TelemetryCost", "15")], steps)
+
+    def test_merge_keeps_each_fork_with_its_round(self):
+        one = read_json(FIXTURE)
+        with tempfile.TemporaryDirectory() as d:
+            manifest = os.path.join(d, "manifest.tsv")
+            with open(manifest, "w") as m:
+                # Two single-fork files per round, written in alternating order, as run does.
+                for k in (1, 2, 3):
+                    for name in ("ChannelPingPongBench.pingPong_tether", "ChannelPingPongBench.pingPong_synchronousQueue"):
+                        r = json.loads(json.dumps(next(x for x in one if x["benchmark"].endswith(name))))
+                        r["primaryMetric"]["rawData"] = [r["primaryMetric"]["rawData"][k - 1]]
+                        r.pop("tetherRounds")
+                        path = os.path.join(d, f"{k}-{name}.json")
+                        write_json([r], path)
+                        m.write(f"{k}\t{path}\n")
+                m.write(f"4\t{os.path.join(d, 'missing.json')}\n")  # a failed step: skipped
+            out = os.path.join(d, "jmh.json")
+            report.merge(manifest, out)
+            merged = read_json(out)
+            self.assertEqual(2, len(merged))
+            t = next(x for x in merged if x["benchmark"].endswith("pingPong_tether"))
+            self.assertEqual([1, 2, 3], t["tetherRounds"])
+            self.assertEqual([[500, 520, 510], [800, 790, 810], [480, 470, 1900]], t["primaryMetric"]["rawData"])
+            page = render(out)
+            self.assertIn("**peer ahead**", line_with(page, "unbuffered() vs SynchronousQueue |"))
+
+    def test_plain_jmh_file_is_read_and_flagged_not_interleaved(self):
+        one = read_json(FIXTURE)
+        for r in one:
+            r.pop("tetherRounds", None)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "plain.json")
+            write_json(one, path)
+            page = render(path)
+        self.assertIn("Not interleaved", page)
+        self.assertIn("**peer ahead**", line_with(page, "unbuffered() vs SynchronousQueue |"))
+
+
+if __name__ == "__main__":
+    unittest.main()
