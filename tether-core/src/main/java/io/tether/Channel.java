@@ -664,7 +664,7 @@ public final class Channel<T> implements Iterable<T> {
       // A rendezvous partner usually answers within a park's cost: spin first, and make the wait
       // record (shown in dumps, and the park blocker) only if this thread is going to park.
       boolean answered = capacity == 0 && spinForPartner(me);
-      Waits.Wait wait = answered ? null : Waits.parked(reason, this, ctx, me);
+      Waits.Wait wait = answered ? null : Waits.parked(reason, this, (AbstractContext) ctx, me);
       int won = me.awaitDone(false, 0, wait);
       if (won != Parker.ABANDONED && won != Parker.CANCELLED) {
         if (me.closed && me.item != null) {
