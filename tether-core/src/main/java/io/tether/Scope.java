@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -87,7 +86,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code n < 1} throws {@link IllegalArgumentException}, after the first spawn {@link
  * IllegalStateException}; a negative stop timeout throws {@link IllegalArgumentException}.
  */
-public final class Scope implements AutoCloseable {
+public final class Scope extends ContextOwner implements AutoCloseable {
 
   private static final VarHandle JOINERS;
 
@@ -166,7 +165,7 @@ public final class Scope implements AutoCloseable {
   private volatile Waits.Parked joiners;
 
   /** Set when a {@link Service} or {@link Supervisor} runs on this scope: how it is shown. */
-  volatile ScopeRole role;
+  private volatile ScopeRole role;
 
   private Scope(Context parent, String name, boolean failFast) {
     Objects.requireNonNull(parent, "ctx");
@@ -260,6 +259,11 @@ public final class Scope implements AutoCloseable {
   /** The scope's name, or {@code scope-<id>}. */
   public String name() {
     return name != null ? name : "scope-" + id;
+  }
+
+  @Override
+  void appendContextLabel(StringBuilder sb) {
+    sb.append(".scope(").append(name()).append(')');
   }
 
   /** The scope's context: a child of the context it was opened on, parent of every task's. */
@@ -357,7 +361,7 @@ public final class Scope implements AutoCloseable {
    * Takes a slot, waiting for one at the limit: until a task ends, the scope is cancelled (throws
    * {@link CancellationException}) or the thread is interrupted (the same, interrupt status kept).
    */
-  private void acquireSlot() {
+  void acquireSlot() {
     if (tryAcquireSlot()) {
       return;
     }
@@ -399,7 +403,7 @@ public final class Scope implements AutoCloseable {
    * Spawns, once a slot (if any) is held. {@code body} is a {@link Work} or a {@link VoidWork};
    * {@code siteKey} is the object the user passed, whose class keys the spawn-site cache.
    */
-  private <T> Task<T> start(String taskName, Object body, Object siteKey) {
+  <T> Task<T> start(String taskName, Object body, Object siteKey) {
     return startAt(taskName, body, SpawnSites.capture(siteKey));
   }
 
@@ -525,7 +529,7 @@ public final class Scope implements AutoCloseable {
   }
 
   /** Waits until no task is live; throws nothing else. */
-  private void awaitAll() throws InterruptedException {
+  void awaitAll() throws InterruptedException {
     if (live() > 0) {
       awaitNoneLive(Long.MAX_VALUE, true, Waits.begin("scope.join", this));
     }
@@ -781,6 +785,16 @@ public final class Scope implements AutoCloseable {
 
   // ---- registry ----
 
+  /** How this scope shows in the registry: as the service or supervisor it carries, or null. */
+  ScopeRole role() {
+    return role;
+  }
+
+  /** Set once, by the {@link Service} or {@link Supervisor} that runs on this scope. */
+  void role(ScopeRole r) {
+    role = r;
+  }
+
   /** The scope's registry id. */
   long id() {
     return id;
@@ -874,58 +888,7 @@ public final class Scope implements AutoCloseable {
    */
   public static <T> T race(Context ctx, List<? extends Work<? extends T>> works)
       throws InterruptedException {
-    Objects.requireNonNull(ctx, "ctx");
-    Objects.requireNonNull(works, "works");
-    if (works.isEmpty()) {
-      throw new IllegalArgumentException("race: works is empty; give it at least one");
-    }
-    AtomicReference<Optional<Object>> winner = new AtomicReference<>();
-    List<Task<T>> tasks = new ArrayList<>(works.size());
-    try (Scope scope = supervised(ctx, "race")) {
-      for (int i = 0; i < works.size(); i++) {
-        Work<? extends T> w = Objects.requireNonNull(works.get(i), "works[" + i + "]");
-        Work<T> contender =
-            c -> {
-              T v = w.run(c);
-              if (winner.compareAndSet(null, Optional.ofNullable(v))) {
-                scope.cancel();
-              }
-              return v;
-            };
-        tasks.add(scope.start("race-" + i, contender, w));
-      }
-      try {
-        scope.awaitAll();
-      } finally {
-        for (Task<T> t : tasks) {
-          if (t.state() == Task.State.FAILED) {
-            t.failureSeen = true; // a race reports its failures itself, or ignores them if one won
-          }
-        }
-      }
-    }
-    Optional<Object> won = winner.get();
-    if (won != null) {
-      @SuppressWarnings("unchecked")
-      T value = (T) won.orElse(null);
-      return value;
-    }
-    List<Throwable> failed = new ArrayList<>();
-    for (Task<T> t : tasks) {
-      if (t.state() == Task.State.FAILED) {
-        failed.add(t.failure());
-      }
-    }
-    ctx.throwIfDone();
-    if (failed.isEmpty()) {
-      throw new CancellationException("race: every contender was cancelled");
-    }
-    TaskFailedException e =
-        new TaskFailedException(
-            "race: all " + works.size() + " contenders failed; first: " + failed.get(0),
-            failed.get(0));
-    failed.subList(1, failed.size()).forEach(e::addSuppressed);
-    throw e;
+    return Fanout.race(ctx, works);
   }
 
   /**
@@ -941,45 +904,6 @@ public final class Scope implements AutoCloseable {
   public static <I, O> List<O> map(
       Context ctx, Collection<I> inputs, int limit, Mapper<? super I, ? extends O> mapper)
       throws InterruptedException {
-    Objects.requireNonNull(ctx, "ctx");
-    Objects.requireNonNull(inputs, "inputs");
-    Objects.requireNonNull(mapper, "mapper");
-    if (limit < 1) {
-      throw new IllegalArgumentException("map: limit " + limit + " must be >= 1");
-    }
-    List<Task<O>> tasks = new ArrayList<>(inputs.size());
-    try (Scope scope = open(ctx, "map")) {
-      scope.limit(limit);
-      int i = 0;
-      for (I item : inputs) {
-        if (scope.context.isDone()) {
-          break; // a failure or the caller cancelled: spawn no more
-        }
-        try {
-          scope.acquireSlot();
-        } catch (CancellationException stopped) {
-          if (scope.context.isDone()) {
-            break; // cancelled while waiting for a slot: join() says why
-          }
-          throw stopped;
-        }
-        Work<O> one = c -> mapper.apply(c, item);
-        tasks.add(scope.start("map-" + i++, one, mapper));
-      }
-      scope.join();
-    }
-    ctx.throwIfDone();
-    List<O> out = new ArrayList<>(tasks.size());
-    for (Task<O> t : tasks) {
-      if (t.state() != Task.State.SUCCEEDED) {
-        throw new CancellationException("map: item " + out.size() + " did not complete: " + t);
-      }
-      out.add(t.resultNow());
-    }
-    if (out.size() != inputs.size()) {
-      throw new CancellationException(
-          "map: only " + out.size() + " of " + inputs.size() + " items were mapped");
-    }
-    return out;
+    return Fanout.map(ctx, inputs, limit, mapper);
   }
 }

@@ -178,7 +178,7 @@ public final class Service implements AutoCloseable {
       listeners.add(first); // before the body can run: hears every transition
     }
     this.scope = Scope.supervised(ctx, name);
-    scope.role = role == null ? new Role() : role.apply(this);
+    scope.role(role == null ? new Role() : role.apply(this));
     // The body's task shows where the user started the service, not this line.
     this.task =
         scope.goAt(
@@ -345,10 +345,10 @@ public final class Service implements AutoCloseable {
             case Scope s -> s;
             default -> throw new AssertionError(owner);
           };
-      if (sc.role instanceof Role r) {
+      if (sc.role() instanceof Role r) {
         return r.service();
       }
-      if (sc.role instanceof Supervisor.Role) {
+      if (sc.role() instanceof Supervisor.Role) {
         return null; // a supervisor's control loop is not a service body
       }
       owner = sc.owner();
