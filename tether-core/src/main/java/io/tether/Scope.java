@@ -137,7 +137,7 @@ public final class Scope extends ContextOwner implements AutoCloseable {
   /** The live tasks: added before the spawned thread starts, removed when its task ends. */
   private final LiveTasks liveTasks = new LiveTasks();
 
-  /** Guards {@link #failed} and limit configuration. Never held while blocking or calling out. */
+  /** Guards limit configuration. Never held while blocking or calling out. */
   private final Object lock = new Object();
 
   /**
@@ -146,8 +146,8 @@ public final class Scope extends ContextOwner implements AutoCloseable {
    */
   private volatile Object closedAt;
 
-  /** Tasks that failed, in the order they failed; null until the first. */
-  private List<Task<?>> failed;
+  /** Tasks that failed, in the order they failed. */
+  private final FailureLog failures = new FailureLog();
 
   /** The {@link #limit}, 0 for none; set before the first spawn, under {@code lock}. */
   private volatile int limit;
@@ -457,14 +457,7 @@ public final class Scope extends ContextOwner implements AutoCloseable {
    * recorded is the first anyone could see.
    */
   void recordFailure(Task<?> task) {
-    boolean firstFailure = false;
-    synchronized (lock) {
-      if (failed == null) {
-        failed = new ArrayList<>(2);
-        firstFailure = true;
-      }
-      failed.add(task);
-    }
+    boolean firstFailure = failures.add(task);
     if (firstFailure && failFast) {
       context.cancel(task.failure());
     }
@@ -604,10 +597,7 @@ public final class Scope extends ContextOwner implements AutoCloseable {
       Hooks.straggler(t); // telemetry
       stragglers.add(t.info(at, true));
     }
-    List<Throwable> unseen;
-    synchronized (lock) {
-      unseen = unseenFailures();
-    }
+    List<Throwable> unseen = failures.takeUnseen();
     return new StopReport(stragglers, unseen, Duration.ofNanos(System.nanoTime() - start));
   }
 
@@ -668,13 +658,7 @@ public final class Scope extends ContextOwner implements AutoCloseable {
    * those nobody has seen. Marks them seen. Null if there is nothing to throw.
    */
   private TaskFailedException failuresToThrow(boolean onClose) {
-    List<Throwable> toThrow;
-    synchronized (lock) {
-      if (failed == null) {
-        return null;
-      }
-      toThrow = onClose ? unseenFailures() : allFailures();
-    }
+    List<Throwable> toThrow = onClose ? failures.takeUnseen() : failures.takeAll();
     if (toThrow.isEmpty()) {
       return null;
     }
@@ -688,31 +672,6 @@ public final class Scope extends ContextOwner implements AutoCloseable {
       e.addSuppressed(t);
     }
     return e;
-  }
-
-  /** Every failure so far, marked seen. Caller holds {@code lock}. */
-  private List<Throwable> allFailures() {
-    List<Throwable> all = new ArrayList<>(failed.size());
-    for (Task<?> t : failed) {
-      t.failureSeen = true;
-      all.add(t.failure());
-    }
-    return all;
-  }
-
-  /** Failures nobody has seen (by join, or on the task's handle), marked seen. Holds the lock. */
-  private List<Throwable> unseenFailures() {
-    if (failed == null) {
-      return List.of();
-    }
-    List<Throwable> unseen = new ArrayList<>();
-    for (Task<?> t : failed) {
-      if (!t.failureSeen) {
-        t.failureSeen = true;
-        unseen.add(t.failure());
-      }
-    }
-    return unseen;
   }
 
   // ---- state checks ----

@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
@@ -155,7 +154,7 @@ public final class Service implements AutoCloseable {
   /** Whether a thread is delivering {@link #events} now; guarded by {@link #lock}. */
   private boolean dispatching;
 
-  private final List<Throwable> listenerFailures = new CopyOnWriteArrayList<>();
+  private final FailureLog listenerFailures = new FailureLog();
 
   /**
    * One transition to deliver; {@code to == null} marks the end: {@link #ended} is counted down.
@@ -610,7 +609,7 @@ public final class Service implements AutoCloseable {
       failureSeen = true;
       failures.add(failure);
     }
-    failures.addAll(drainListenerFailures());
+    failures.addAll(listenerFailures.takeUnseen());
     return new StopReport(r.stragglers(), failures, Duration.ofNanos(System.nanoTime() - start));
   }
 
@@ -660,16 +659,6 @@ public final class Service implements AutoCloseable {
     }
   }
 
-  private List<Throwable> drainListenerFailures() {
-    List<Throwable> out = new ArrayList<>();
-    for (Throwable t : listenerFailures) {
-      if (listenerFailures.remove(t)) {
-        out.add(t);
-      }
-    }
-    return out;
-  }
-
   void refuseFromOwnBody(String what) {
     if (Thread.currentThread() == task.thread) {
       throw new IllegalStateException(
@@ -688,7 +677,7 @@ public final class Service implements AutoCloseable {
       failureSeen = true;
       out.add(failure);
     }
-    out.addAll(drainListenerFailures());
+    out.addAll(listenerFailures.takeUnseen());
     return out;
   }
 

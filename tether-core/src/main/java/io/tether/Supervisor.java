@@ -343,7 +343,7 @@ public final class Supervisor implements AutoCloseable {
   private long restartsMade;
 
   private final List<TaskInfo> childStragglers = new CopyOnWriteArrayList<>();
-  private final List<Throwable> unreported = new CopyOnWriteArrayList<>();
+  private final FailureLog unreported = new FailureLog();
 
   /**
    * When each of the latest restarts happened ({@link System#nanoTime()}), a ring of at most {@code
@@ -722,11 +722,7 @@ public final class Supervisor implements AutoCloseable {
         }
       }
       List<Throwable> failures = new ArrayList<>(r.failures());
-      for (Throwable t : unreported) {
-        if (unreported.remove(t)) {
-          failures.add(t);
-        }
-      }
+      failures.addAll(unreported.takeUnseen());
       return new StopReport(stragglers, failures, Duration.ofNanos(System.nanoTime() - start));
     } finally {
       if (interrupted) {
@@ -774,11 +770,7 @@ public final class Supervisor implements AutoCloseable {
       if (control != null) {
         out.addAll(control.takeUnseenFailures());
       }
-      for (Throwable t : unreported) {
-        if (unreported.remove(t)) {
-          out.add(t);
-        }
-      }
+      out.addAll(unreported.takeUnseen());
       return out;
     }
 

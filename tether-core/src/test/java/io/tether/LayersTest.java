@@ -50,6 +50,7 @@ class LayersTest {
               "Scope",
               "ScopeRole",
               "Fanout",
+              "FailureLog",
               "LiveTasks",
               "Outcomes",
               "Work",
