@@ -70,6 +70,8 @@ class LayersTest {
               "ChanClause",
               "ChanLock",
               "ChanWaiter",
+              "WaitQueue",
+              "Ring",
               "Select",
               "SelectClause",
               "Clause",
