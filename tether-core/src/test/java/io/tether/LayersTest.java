@@ -80,7 +80,7 @@ class LayersTest {
               "WaitGroup",
               "Ticker"),
           // 5 components
-          Set.of("Service", "Supervisor"),
+          Set.of("Service", "ServiceLifecycle", "Supervisor", "SupervisorLoop"),
           // 6 seeing: the registry's views, traces, JFR, leak shapes
           Set.of(
               "Tasks",
