@@ -58,6 +58,19 @@ final class FailureLog {
     return take(false);
   }
 
+  /**
+   * One exception carrying {@code failures} (at least one): the first as its cause, the rest
+   * suppressed, so none is lost; {@code message} is followed by the first.
+   */
+  static TaskFailedException exception(String message, List<Throwable> failures) {
+    Throwable first = failures.get(0);
+    TaskFailedException e = new TaskFailedException(message + first, first);
+    for (Throwable t : failures.subList(1, failures.size())) {
+      e.addSuppressed(t);
+    }
+    return e;
+  }
+
   private List<Throwable> take(boolean evenSeenTasks) {
     if (entries == null) {
       return List.of();

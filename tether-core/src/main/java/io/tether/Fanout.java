@@ -63,12 +63,7 @@ final class Fanout {
     if (failed.isEmpty()) {
       throw new CancellationException("race: every contender was cancelled");
     }
-    TaskFailedException e =
-        new TaskFailedException(
-            "race: all " + works.size() + " contenders failed; first: " + failed.get(0),
-            failed.get(0));
-    failed.subList(1, failed.size()).forEach(e::addSuppressed);
-    throw e;
+    throw FailureLog.exception("race: all " + works.size() + " contenders failed; first: ", failed);
   }
 
   static <I, O> List<O> map(

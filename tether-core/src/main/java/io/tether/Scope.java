@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The owner of tasks: structured fan-out in which no task outlives the block that spawned it. Go's
@@ -88,16 +87,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Scope extends ContextOwner implements AutoCloseable {
 
-  private static final VarHandle JOINERS;
-
   static {
     try {
-      JOINERS = MethodHandles.lookup().findVarHandle(Scope.class, "joiners", Waits.Parked.class);
-      CTL = MethodHandles.lookup().findVarHandle(Scope.class, "ctl", long.class);
       CLOSED_AT = MethodHandles.lookup().findVarHandle(Scope.class, "closedAt", Object.class);
-      AVAILABLE = MethodHandles.lookup().findVarHandle(Scope.class, "available", int.class);
-      SLOT_WAITERS =
-          MethodHandles.lookup().findVarHandle(Scope.class, "slotWaiters", Waits.Parked.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -116,23 +108,10 @@ public final class Scope extends ContextOwner implements AutoCloseable {
   private final long openNanos;
   private final StackTraceElement openSite;
 
-  private static final VarHandle CTL;
   private static final VarHandle CLOSED_AT;
-  private static final VarHandle AVAILABLE;
-  private static final VarHandle SLOT_WAITERS;
 
-  /** {@link #ctl} bits: closed (no more spawns), spawned at least once, and the live count. */
-  private static final long CLOSED = 1L << 62;
-
-  private static final long SPAWNED = 1L << 61;
-  private static final long LIVE = SPAWNED - 1;
-
-  /**
-   * The closed bit, the spawned bit and the number of live tasks, in one word changed by CAS: a
-   * spawn counts itself in only while the closed bit is clear, so once close() has set it, the
-   * count can only fall and "no task alive" is final.
-   */
-  private volatile long ctl;
+  /** How many tasks are live, whether the scope is closed, and who waits for none to be live. */
+  private final LiveCount count = new LiveCount();
 
   /** The live tasks: added before the spawned thread starts, removed when its task ends. */
   private final LiveTasks liveTasks = new LiveTasks();
@@ -149,20 +128,11 @@ public final class Scope extends ContextOwner implements AutoCloseable {
   /** Tasks that failed, in the order they failed. */
   private final FailureLog failures = new FailureLog();
 
-  /** The {@link #limit}, 0 for none; set before the first spawn, under {@code lock}. */
-  private volatile int limit;
-
-  /** Free slots under the limit; changed by CAS. */
-  private volatile int available;
-
-  /** Spawns waiting for a slot (a Treiber stack); drained by each release and by the cancel. */
-  private volatile Waits.Parked slotWaiters;
+  /** The {@link #limit}, null for none; set before the first spawn, under {@code lock}. */
+  private volatile SpawnLimit limit;
 
   /** Set (before the live count drops) when a task ends other than SUCCEEDED. */
   private volatile boolean notAllSucceeded;
-
-  /** Threads waiting for {@code live == 0}. */
-  private volatile Waits.Parked joiners;
 
   /** Set when a {@link Service} or {@link Supervisor} runs on this scope: how it is shown. */
   private volatile ScopeRole role;
@@ -199,7 +169,10 @@ public final class Scope extends ContextOwner implements AutoCloseable {
       for (Task<?> t : scope.liveTasks) {
         t.context.onDone(done);
       }
-      Waits.unparkAll(Waits.drain(scope, SLOT_WAITERS));
+      SpawnLimit l = scope.limit;
+      if (l != null) {
+        l.wakeAll();
+      }
     }
   }
 
@@ -246,12 +219,11 @@ public final class Scope extends ContextOwner implements AutoCloseable {
     }
     synchronized (lock) {
       requireOpen("configure");
-      if ((ctl & SPAWNED) != 0) {
+      if (count.spawnedYet()) {
         throw new IllegalStateException(
             describe() + ": limit(" + n + ") must come before the first spawn");
       }
-      available = n;
-      limit = n;
+      limit = new SpawnLimit(n);
     }
     return this;
   }
@@ -344,17 +316,8 @@ public final class Scope extends ContextOwner implements AutoCloseable {
 
   /** Takes a slot under the limit if one is free (always, with no limit); never blocks. */
   private boolean tryAcquireSlot() {
-    if (limit == 0) {
-      return true;
-    }
-    int a;
-    do {
-      a = available;
-      if (a <= 0) {
-        return false;
-      }
-    } while (!AVAILABLE.compareAndSet(this, a, a - 1));
-    return true;
+    SpawnLimit l = limit;
+    return l == null || l.tryAcquire();
   }
 
   /**
@@ -368,34 +331,9 @@ public final class Scope extends ContextOwner implements AutoCloseable {
     requireOpen("spawn into");
     Waits.Wait wait = Waits.begin("scope.limit", this); // a cancel wakes it, and interrupts
     try {
-      awaitSlot(wait);
+      limit.await(this, wait);
     } finally {
       Hooks.waitEnded(wait); // telemetry
-    }
-  }
-
-  private void awaitSlot(Waits.Wait wait) {
-    while (true) {
-      // Pushed before the re-check: a release or cancel after it sees this waiter and wakes it.
-      // A waiter left on the stack after taking a slot costs one spurious unpark later.
-      Waits.push(this, SLOT_WAITERS, new Waits.Parked(Thread.currentThread()));
-      ContextErrors.Done d = context.doneState();
-      if (d != null) { // checked before taking a slot: a cancelled scope starts nothing more
-        CancellationException c =
-            new CancellationException(
-                describe() + " was cancelled while a spawn waited at its limit: " + d.message());
-        c.initCause(d.cause());
-        throw c;
-      }
-      if (tryAcquireSlot()) {
-        return;
-      }
-      if (Thread.interrupted()) {
-        Thread.currentThread().interrupt();
-        throw new CancellationException(
-            "interrupted while waiting for a slot in " + describe() + " (at its limit)");
-      }
-      LockSupport.park(wait);
     }
   }
 
@@ -426,14 +364,10 @@ public final class Scope extends ContextOwner implements AutoCloseable {
     }
     Thread thread = VIRTUAL.newThread(task::execute);
     task.thread = thread;
-    long c;
-    do {
-      c = ctl;
-      if ((c & CLOSED) != 0) {
-        releaseSlot();
-        throw closedError("spawn into");
-      }
-    } while (!CTL.compareAndSet(this, c, (c + 1) | SPAWNED));
+    if (!count.countIn()) {
+      releaseSlot();
+      throw closedError("spawn into");
+    }
     liveTasks.add(task);
     Hooks.spawned(task); // telemetry
     // Added before reading the scope's context; CancelTasks reads the set after the context is
@@ -470,26 +404,13 @@ public final class Scope extends ContextOwner implements AutoCloseable {
       notAllSucceeded = true; // before the count drops: join() reads it after seeing none live
     }
     releaseSlot();
-    long c;
-    do {
-      c = ctl;
-      if ((c & CLOSED) != 0 && (c & LIVE) == 1) {
-        // The last task of a closed scope: nothing can be spawned any more, so leave the registry
-        // before the count reaches zero. Once close() sees none live, nothing of it is listed.
-        Registry.remove(this);
-        CTL.getAndAdd(this, -1L);
-        break;
-      }
-    } while (!CTL.compareAndSet(this, c, c - 1));
-    if ((c & LIVE) == 1) {
-      Waits.unparkAll(Waits.drain(this, JOINERS));
-    }
+    count.countOut(this);
   }
 
   private void releaseSlot() {
-    if (limit != 0) {
-      AVAILABLE.getAndAdd(this, 1);
-      Waits.unparkAll(Waits.drain(this, SLOT_WAITERS));
+    SpawnLimit l = limit;
+    if (l != null) {
+      l.release();
     }
   }
 
@@ -605,36 +526,10 @@ public final class Scope extends ContextOwner implements AutoCloseable {
   private boolean awaitNoneLive(long nanos, boolean interruptible, Waits.Wait wait)
       throws InterruptedException {
     try {
-      return awaitNoneLiveOrTimeout(nanos, interruptible, wait);
+      return count.awaitNoneLive(nanos, interruptible, wait, this);
     } finally {
       Hooks.waitEnded(wait); // telemetry
     }
-  }
-
-  private boolean awaitNoneLiveOrTimeout(long nanos, boolean interruptible, Waits.Wait wait)
-      throws InterruptedException {
-    long end = System.nanoTime() + nanos;
-    while (live() > 0) {
-      if (!Waits.push(this, JOINERS, new Waits.Parked(Thread.currentThread()))) {
-        throw new AssertionError("scope joiner stack is never closed");
-      }
-      if (live() == 0) {
-        break;
-      }
-      if (interruptible && Thread.interrupted()) {
-        throw new InterruptedException("interrupted while joining " + describe());
-      }
-      if (nanos == Long.MAX_VALUE) {
-        LockSupport.park(wait);
-      } else {
-        long left = end - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        LockSupport.parkNanos(wait, left);
-      }
-    }
-    return true;
   }
 
   /** Waits for {@code live == 0} through interrupts; returns whether it was interrupted. */
@@ -666,12 +561,7 @@ public final class Scope extends ContextOwner implements AutoCloseable {
         toThrow.size() == 1
             ? ": a task failed: "
             : ": " + toThrow.size() + " tasks failed; the first: ";
-    TaskFailedException e =
-        new TaskFailedException(describe() + what + toThrow.get(0), toThrow.get(0));
-    for (Throwable t : toThrow.subList(1, toThrow.size())) {
-      e.addSuppressed(t);
-    }
-    return e;
+    return FailureLog.exception(describe() + what, toThrow);
   }
 
   // ---- state checks ----
@@ -692,10 +582,9 @@ public final class Scope extends ContextOwner implements AutoCloseable {
       Object site = SpawnSites.scopeSite();
       CLOSED_AT.compareAndSet(this, null, site != null ? site : Thread.currentThread());
     }
-    long before = (long) CTL.getAndBitwiseOr(this, CLOSED);
     // The registry entry goes when the scope is closed with no live task: here if none was live
-    // when it closed, else in taskEnded() when the last one ends. The ctl word decides, once.
-    if ((before & CLOSED) == 0 && (before & LIVE) == 0) {
+    // when it closed, else in taskEnded() when the last one ends. The count decides, once.
+    if (count.close()) {
       Registry.remove(this);
     }
   }
@@ -777,7 +666,7 @@ public final class Scope extends ContextOwner implements AutoCloseable {
 
   /** The number of live tasks. */
   private int live() {
-    return (int) (ctl & LIVE);
+    return count.live();
   }
 
   /**

@@ -530,10 +530,7 @@ public final class Service implements AutoCloseable {
       throw new IllegalStateException(what + " did not stop: " + r);
     }
     if (!r.failures().isEmpty()) {
-      Throwable first = r.failures().get(0);
-      TaskFailedException e = new TaskFailedException(what + " failed: " + first, first);
-      r.failures().stream().skip(1).forEach(e::addSuppressed);
-      throw e;
+      throw FailureLog.exception(what + " failed: ", r.failures());
     }
   }
 

@@ -51,6 +51,8 @@ class LayersTest {
               "ScopeRole",
               "Fanout",
               "FailureLog",
+              "SpawnLimit",
+              "LiveCount",
               "LiveTasks",
               "Outcomes",
               "Work",
