@@ -72,9 +72,9 @@ public final class Channel<T> implements Iterable<T> {
    *
    * One lock (a ChanLock: a spin lock if unbuffered, see there) guards everything: the
    * ring buffer (a Ring), the queue of blocked senders and the queue of blocked receivers (a
-   * WaitQueue each). At most one of the queues is non-empty while the channel is open, and receivers
-   * only wait while the buffer is empty, senders only while it is full (or, unbuffered, while no
-   * receiver waits).
+   * WaitQueue each). At most one of the queues is non-empty while the channel is open, and
+   * receivers only wait while the buffer is empty, senders only while it is full (or, unbuffered,
+   * while no receiver waits).
    *
    * A blocked operation is a Parker (a ChanWaiter for a plain send/receive; one Parker shared by
    * several ChanWaiters for a select). Whoever completes it claims it first by CAS on its state:
@@ -88,8 +88,8 @@ public final class Channel<T> implements Iterable<T> {
    * select never has to undo a claim of its own.
    *
    * Invariants: buf.size() <= capacity; a ChanWaiter is `queued` iff it is linked in one of the
-   * queues; `closed` only goes from null to non-null,
-   * under the lock, and then both queues are emptied.
+   * queues; `closed` only goes from null to non-null, under the lock, and then both queues are
+   * emptied.
    */
 
   private static final AtomicLong IDS = new AtomicLong();
