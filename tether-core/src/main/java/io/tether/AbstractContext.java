@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  *       extra allocation; the other kinds never do.
  * </ul>
  */
-abstract sealed class AbstractContext extends DoneLink implements Context
+abstract sealed class AbstractContext extends DoneLink implements Context, Waits.DoneSource
     permits Background, CancelNode, ValueNode, DetachedNode {
 
   /** The context this one was derived from; null only for {@link Background}. */
@@ -108,7 +108,8 @@ abstract sealed class AbstractContext extends DoneLink implements Context
   // ---- state ----
 
   /** The done state, or null while live (or forever, for a context that can never be done). */
-  final Done done() {
+  @Override
+  public final Done done() {
     CancelNode s = source;
     return s == null ? null : s.doneState();
   }

@@ -71,13 +71,13 @@ final class CancelNode extends AbstractContext implements CancellableContext {
   private volatile ScheduledFuture<?> timer;
 
   /**
-   * The {@link Task} or {@link Scope} whose own context this is, or null. A task is told after its
-   * context is cancelled, so that it can interrupt its thread.
+   * The task or scope whose own context this is, or null. It is told after its context is cancelled
+   * (a task, so that it can interrupt its thread).
    */
-  private final Object owner;
+  private final ContextOwner owner;
 
   private CancelNode(
-      AbstractContext parent, Instant deadline, Instant requestedDeadline, Object owner) {
+      AbstractContext parent, Instant deadline, Instant requestedDeadline, ContextOwner owner) {
     super(parent, null);
     this.deadline = deadline;
     this.requestedDeadline = requestedDeadline;
@@ -85,22 +85,22 @@ final class CancelNode extends AbstractContext implements CancellableContext {
   }
 
   /** The task or scope whose own context this is, or null. */
-  Object owner() {
+  ContextOwner owner() {
     return owner;
   }
 
   /**
    * Makes the own context of {@code task}, a child of its scope's context that is <em>not</em>
    * linked on it: the scope tracks its live tasks anyway, and cancels each task's context itself
-   * when its own context is done (see {@link Scope}). That saves a lock round trip on the scope's
-   * context per spawn and per end, the hottest path in Tether.
+   * when its own context is done (see {@link ContextOwner#contextLinkedOnParent}). That saves a
+   * lock round trip on the scope's context per spawn and per end, the hottest path in Tether.
    */
-  static CancelNode forTask(CancelNode scopeContext, Task<?> task) {
+  static CancelNode forTask(CancelNode scopeContext, ContextOwner task) {
     return new CancelNode(scopeContext, scopeContext.deadline, null, task);
   }
 
   /** Makes the own context of {@code scope}, a cancellable child of {@code parent}. */
-  static CancelNode forScope(AbstractContext parent, Scope scope) {
+  static CancelNode forScope(AbstractContext parent, ContextOwner scope) {
     return new CancelNode(parent, parent.deadlineOrNull(), null, scope).attach();
   }
 
@@ -185,14 +185,14 @@ final class CancelNode extends AbstractContext implements CancellableContext {
     if (t != null) {
       t.cancel(false);
     }
-    Waits.Wait waitSeen = owner instanceof Task<?> task ? task.parkedIn() : null;
+    Waits.Wait waitSeen = owner != null ? owner.parkedIn() : null;
     DoneLink list = detach(unlinkFromParent);
     notifyAll(list, d);
-    if (owner instanceof Task<?> task) {
+    if (owner != null) {
       // The wait the task's thread is parked in, read before the cascade wakes it (after, the
       // thread may have moved on). Last, once the subtree is done and every link on it has
       // claimed what it wakes, the task asks that wait whether this cancellation ended it.
-      task.contextCancelled(d, waitSeen);
+      owner.contextCancelled(d, waitSeen);
     }
     Hooks.cascaded(this, d, unlinkFromParent); // telemetry: a cancel that began here is through
     return true;
@@ -229,7 +229,9 @@ final class CancelNode extends AbstractContext implements CancellableContext {
     list = head;
     head = tail = null;
     unlock();
-    if (unlinkFromParent && !(owner instanceof Task<?>) && parent.source != null) {
+    if (unlinkFromParent
+        && (owner == null || owner.contextLinkedOnParent())
+        && parent.source != null) {
       parent.source.unlink(this);
     }
     return list;
@@ -391,10 +393,8 @@ final class CancelNode extends AbstractContext implements CancellableContext {
 
   @Override
   void appendLabel(StringBuilder sb) {
-    if (owner instanceof Task<?> t) {
-      sb.append(".task(").append(t.name()).append(')');
-    } else if (owner instanceof Scope s) {
-      sb.append(".scope(").append(s.name()).append(')');
+    if (owner != null) {
+      owner.appendContextLabel(sb);
     } else if (requestedDeadline == null) {
       sb.append(".withCancel");
     } else {

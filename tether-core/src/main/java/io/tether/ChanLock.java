@@ -11,14 +11,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Why spin on an unbuffered channel: every section under the lock is a few dozen instructions
  * that never block (no user code, no park, no I/O: a waker only unparks), and the two sides of a
  * rendezvous meet on it once per value, so a thread that finds it held is better off spinning for
- * the holder than queueing and parking, which on a virtual thread is an unmount and a remount.
- * Measured on unbuffered ping-pong, {@code ReentrantLock}'s acquire and release were about 15 % of
- * the samples, and the spin lock took a round trip from about 0.51 to 0.39 us at the fast level.
+ * the holder than queueing and parking, which on a virtual thread is an unmount and a remount. On
+ * unbuffered ping-pong, {@code ReentrantLock}'s acquire and release were a visible share of the
+ * profile, and the spin lock shortened the round trip (figures in docs/benchmarks-notes.md).
  *
  * <p>Why not on a buffered one: there producers and consumers run in bursts against the buffer; a
  * spinning contender keeps the lock's cache line moving between carriers, where a parked one lets
- * the holder run its burst alone. With the spin lock for every channel, SPSC with capacity 1024
- * fell from 15 to 9.4 M values/s and 4x4 MPMC from 11.5 to 7.0 (full run of {@code be58d9c}).
+ * the holder run its burst alone. With the spin lock for every channel, buffered SPSC and MPMC
+ * throughput fell markedly (figures in docs/benchmarks-notes.md).
  *
  * <p>Not reentrant: no path locks a channel it holds (a select locks each distinct channel once, in
  * id order).

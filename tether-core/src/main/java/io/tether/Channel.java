@@ -71,10 +71,10 @@ public final class Channel<T> implements Iterable<T> {
    * Implementation overview (Go's runtime/chan.go, in Java).
    *
    * One lock (a ChanLock: a spin lock if unbuffered, see there) guards everything: the
-   * ring buffer (buf, head, count), the queue of blocked senders and the queue of blocked
-   * receivers. At most one of the queues is non-empty while the channel is open, and receivers
-   * only wait while the buffer is empty, senders only while it is full (or, unbuffered, while no
-   * receiver waits).
+   * ring buffer (a Ring), the queue of blocked senders and the queue of blocked receivers (a
+   * WaitQueue each). At most one of the queues is non-empty while the channel is open, and
+   * receivers only wait while the buffer is empty, senders only while it is full (or, unbuffered,
+   * while no receiver waits).
    *
    * A blocked operation is a Parker (a ChanWaiter for a plain send/receive; one Parker shared by
    * several ChanWaiters for a select). Whoever completes it claims it first by CAS on its state:
@@ -87,9 +87,9 @@ public final class Channel<T> implements Iterable<T> {
    * before releasing any lock, so no counterpart can see a half-registered select; that is why a
    * select never has to undo a claim of its own.
    *
-   * Invariants: count <= capacity; buf slots outside [head, head + count) are null; a ChanWaiter
-   * is `queued` iff it is linked in one of the queues; `closed` only goes from null to non-null,
-   * under the lock, and then both queues are emptied.
+   * Invariants: buf.size() <= capacity; a ChanWaiter is `queued` iff it is linked in one of the
+   * queues; `closed` only goes from null to non-null, under the lock, and then both queues are
+   * emptied.
    */
 
   private static final AtomicLong IDS = new AtomicLong();
@@ -103,13 +103,9 @@ public final class Channel<T> implements Iterable<T> {
   final ChanLock lock;
 
   // ---- guarded by lock ----
-  private final Object[] buf; // null when unbuffered
-  private int head;
-  private int count;
-  private ChanWaiter sendHead;
-  private ChanWaiter sendTail;
-  private ChanWaiter recvHead;
-  private ChanWaiter recvTail;
+  private final Ring buf; // Ring.NONE when unbuffered
+  private final WaitQueue senders = new WaitQueue();
+  private final WaitQueue receivers = new WaitQueue();
 
   /** Null while open; written under the lock, read without it. */
   private volatile Closed closed;
@@ -129,7 +125,7 @@ public final class Channel<T> implements Iterable<T> {
   private Channel(String name, int capacity) {
     this.name = name;
     this.capacity = capacity;
-    this.buf = capacity == 0 ? null : new Object[capacity];
+    this.buf = capacity == 0 ? Ring.NONE : new Ring(capacity);
     this.lock = new ChanLock(capacity == 0);
   }
 
@@ -247,8 +243,8 @@ public final class Channel<T> implements Iterable<T> {
       progressed(Thread.currentThread(), receiver.parker.thread);
       return true;
     }
-    if (count < capacity) {
-      enqueue(value);
+    if (buf.size() < capacity) {
+      buf.add(value);
       progressed(Thread.currentThread(), null);
       return true;
     }
@@ -334,11 +330,11 @@ public final class Channel<T> implements Iterable<T> {
    * and drained; null if nothing is ready. Wakes the sender it takes from.
    */
   Object takeNow() {
-    if (count > 0) {
-      Object v = dequeue();
+    if (buf.size() > 0) {
+      Object v = buf.poll();
       ChanWaiter sender = pollSender();
       if (sender != null) {
-        enqueue(sender.item);
+        buf.add(sender.item);
         sender.parker.complete();
       }
       progressed(sender == null ? null : sender.parker.thread, Thread.currentThread());
@@ -372,8 +368,8 @@ public final class Channel<T> implements Iterable<T> {
 
   private void close0(Throwable cause) {
     Object site = SpawnSites.site();
-    ChanWaiter receivers;
-    ChanWaiter senders;
+    ChanWaiter receiving;
+    ChanWaiter sending;
     lock.lock();
     try {
       Closed c = closed;
@@ -387,20 +383,13 @@ public final class Channel<T> implements Iterable<T> {
       }
       closed = new Closed(site != null ? site : "thread " + Thread.currentThread(), cause);
       ops++;
-      receivers = recvHead;
-      senders = sendHead;
-      recvHead = recvTail = sendHead = sendTail = null;
-      for (ChanWaiter w = receivers; w != null; w = w.next) {
-        w.queued = false;
-      }
-      for (ChanWaiter w = senders; w != null; w = w.next) {
-        w.queued = false;
-      }
+      receiving = receivers.detachAll();
+      sending = senders.detachAll();
     } finally {
       lock.unlock();
     }
-    wakeClosed(receivers);
-    wakeClosed(senders);
+    wakeClosed(receiving);
+    wakeClosed(sending);
   }
 
   private static void wakeClosed(ChanWaiter list) {
@@ -509,7 +498,7 @@ public final class Channel<T> implements Iterable<T> {
 
   /** Whether a sender ({@code senders}) or a receiver is queued on this channel now (racy). */
   boolean hasQueued(boolean senders) {
-    return senders ? sendHead != null : recvHead != null;
+    return senders ? !this.senders.isEmpty() : !receivers.isEmpty();
   }
 
   /**
@@ -526,95 +515,25 @@ public final class Channel<T> implements Iterable<T> {
   // ---- internals shared with select (all under the lock) ----
 
   void linkSender(ChanWaiter w) {
-    w.prev = sendTail;
-    if (sendTail == null) {
-      sendHead = w;
-    } else {
-      sendTail.next = w;
-    }
-    sendTail = w;
-    w.queued = true;
+    senders.link(w);
   }
 
   void linkReceiver(ChanWaiter w) {
-    w.prev = recvTail;
-    if (recvTail == null) {
-      recvHead = w;
-    } else {
-      recvTail.next = w;
-    }
-    recvTail = w;
-    w.queued = true;
+    receivers.link(w);
   }
 
   /** Removes {@code w} from whichever queue holds it, if any. Under the lock. */
   void unlink(ChanWaiter w) {
-    if (!w.queued) {
-      return;
-    }
-    w.queued = false;
-    boolean isSender = w.item != null;
-    ChanWaiter p = w.prev;
-    ChanWaiter n = w.next;
-    if (p == null) {
-      if (isSender) {
-        sendHead = n;
-      } else {
-        recvHead = n;
-      }
-    } else {
-      p.next = n;
-    }
-    if (n == null) {
-      if (isSender) {
-        sendTail = p;
-      } else {
-        recvTail = p;
-      }
-    } else {
-      n.prev = p;
-    }
-    w.prev = w.next = null;
+    (w.item != null ? senders : receivers).unlink(w);
   }
 
   /** The first waiting receiver that can be claimed (claimed now), or null. Skips dead ones. */
   private ChanWaiter pollReceiver() {
-    for (ChanWaiter w = recvHead; w != null; w = recvHead) {
-      unlink(w);
-      if (w.parker.tryClaim(w.clause)) {
-        return w;
-      }
-    }
-    return null;
+    return receivers.poll();
   }
 
   private ChanWaiter pollSender() {
-    for (ChanWaiter w = sendHead; w != null; w = sendHead) {
-      unlink(w);
-      if (w.parker.tryClaim(w.clause)) {
-        return w;
-      }
-    }
-    return null;
-  }
-
-  private void enqueue(Object v) {
-    int tail = head + count;
-    if (tail >= capacity) {
-      tail -= capacity;
-    }
-    buf[tail] = v;
-    count++;
-  }
-
-  private Object dequeue() {
-    Object v = buf[head];
-    buf[head] = null;
-    if (++head == capacity) {
-      head = 0;
-    }
-    count--;
-    return v;
+    return senders.poll();
   }
 
   /**
@@ -622,11 +541,11 @@ public final class Channel<T> implements Iterable<T> {
    * worth on this channel: the full {@link Parker#RENDEZVOUS_SPINS} after a spin that caught the
    * partner, none after one that did not. Spinning only pays while the partner runs on another
    * carrier; when both share one carrier (or the other carrier is busy), every spin fails and only
-   * delays the partner (measured: 11 - 21 us per ping-pong round trip instead of about 0.5). While
-   * the budget is zero, a wait on a virtual thread yields once instead (so that a partner queued on
-   * the same carrier runs first), and every {@link #SPIN_PROBE}th wait spins in full once, to
-   * notice when spinning pays again. Read and written without the lock by both sides: a racy hint,
-   * never part of correctness.
+   * delays the partner (a round trip then costs many times one whose spin caught the partner; the
+   * figures are in docs/benchmarks-notes.md). While the budget is zero, a wait on a virtual thread
+   * yields once instead (so that a partner queued on the same carrier runs first), and every {@link
+   * #SPIN_PROBE}th wait spins in full once, to notice when spinning pays again. Read and written
+   * without the lock by both sides: a racy hint, never part of correctness.
    */
   private int spinBudget = Parker.RENDEZVOUS_SPINS;
 
@@ -664,7 +583,7 @@ public final class Channel<T> implements Iterable<T> {
       // A rendezvous partner usually answers within a park's cost: spin first, and make the wait
       // record (shown in dumps, and the park blocker) only if this thread is going to park.
       boolean answered = capacity == 0 && spinForPartner(me);
-      Waits.Wait wait = answered ? null : Waits.parked(reason, this, ctx, me);
+      Waits.Wait wait = answered ? null : Waits.parked(reason, this, (AbstractContext) ctx, me);
       int won = me.awaitDone(false, 0, wait);
       if (won != Parker.ABANDONED && won != Parker.CANCELLED) {
         if (me.closed && me.item != null) {
@@ -725,7 +644,7 @@ public final class Channel<T> implements Iterable<T> {
     return "Channel["
         + name()
         + ", "
-        + (capacity == 0 ? "unbuffered" : count + "/" + capacity + " buffered")
+        + (capacity == 0 ? "unbuffered" : buf.size() + "/" + capacity + " buffered")
         + ", "
         + (closed == null ? "open" : "closed")
         + "]";

@@ -8,12 +8,18 @@ package io.tether;
  * {@link Parker}. After the select is decided: {@link #unregister} on every registered clause, then
  * {@link #complete} on the winner, outside all locks (it runs the user's action).
  */
-abstract non-sealed class Clause<R> implements SelectClause<R> {
+abstract non-sealed class Clause<R> implements SelectClause<R>, Waits.Arm {
   /** Returned by {@link #tryNow()} when the clause cannot proceed yet. */
   static final Object NOT_READY = new Object();
 
   /** The outcome of a clause that proceeds with no value (a send, a done context, a timeout). */
   static final Object PROCEEDED = new Object();
+
+  /** The context whose cancellation readies this clause, or null (only a done clause has one). */
+  @Override
+  public Waits.DoneSource cancelledBy() {
+    return null;
+  }
 
   /** The channel whose lock the select must hold for this clause, or null. */
   Channel<?> channel() {

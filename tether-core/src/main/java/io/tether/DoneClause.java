@@ -13,6 +13,11 @@ final class DoneClause<R> extends Clause<R> {
   }
 
   @Override
+  public Waits.DoneSource cancelledBy() {
+    return context;
+  }
+
+  @Override
   Object tryNow() {
     return context.isDone() ? PROCEEDED : NOT_READY;
   }

@@ -12,8 +12,9 @@ import java.util.NoSuchElementException;
  * by cancellation and the registry without blocking either.
  *
  * <p>Why not a concurrent hash set: on the spawn path its shared size counter and its rehashing as
- * a scope grows were the largest cost Tether added to a virtual-thread start (about 30 % of the
- * samples of a 10,000-task batch). Here a spawn and an end touch no counter in common.
+ * a scope grows were the largest cost Tether added to a virtual-thread start, in profiles of large
+ * spawn batches (figures in docs/benchmarks-notes.md). Here a spawn and an end touch no counter in
+ * common.
  *
  * <p>Layout: chunks of slots, newest first ({@link #head}), each linked to the next older one. The
  * first chunk has {@link #FIRST_SLOTS} slots and each new head twice as many as the one it follows,

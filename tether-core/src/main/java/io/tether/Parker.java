@@ -122,9 +122,9 @@ class Parker {
   /**
    * Spins for a rendezvous, sized by carrier threads, not CPUs: with one carrier the counterpart
    * cannot run while this thread spins, so spinning would only delay it. 32, not 128: a partner
-   * running on another carrier answers within a few hundred nanoseconds (the fast ping-pong level
-   * is about 0.5 us per round trip), while a failed spin costs its full length (where every
-   * 128-spin failed, a round trip took 11 us or more).
+   * running on another carrier answers within a short spin, while a failed spin costs its full
+   * length, so a longer spin loses more when it fails than it gains when it succeeds (figures in
+   * docs/benchmarks-notes.md).
    */
   static final int RENDEZVOUS_SPINS =
       Integer.getInteger(

@@ -126,7 +126,17 @@ final class Registry {
 
   private static final Set<Scope> SCOPES = ConcurrentHashMap.newKeySet();
 
-  private static final Set<Ticker> TICKERS = ConcurrentHashMap.newKeySet();
+  /** What else is listed beside scopes (tickers, which sit in a layer above this one). */
+  private static final Set<Listed> OTHERS = ConcurrentHashMap.newKeySet();
+
+  /**
+   * An entry of the registry that is not a scope (a {@link Ticker}): it makes its own record. The
+   * registry learns of the layers above it only through this interface.
+   */
+  interface Listed {
+    /** This entry's record in the snapshot taken {@code at}. */
+    TaskInfo info(Snapshot at);
+  }
 
   static long nextId() {
     return IDS.incrementAndGet();
@@ -140,19 +150,19 @@ final class Registry {
     SCOPES.remove(scope);
   }
 
-  static void add(Ticker ticker) {
-    TICKERS.add(ticker);
+  static void add(Listed entry) {
+    OTHERS.add(entry);
   }
 
-  static void remove(Ticker ticker) {
-    TICKERS.remove(ticker);
+  static void remove(Listed entry) {
+    OTHERS.remove(entry);
   }
 
   /** The roles (services, supervisors) of the scopes registered now. */
   static List<ScopeRole> roles() {
     List<ScopeRole> out = new ArrayList<>();
     for (Scope scope : SCOPES) {
-      ScopeRole r = scope.role;
+      ScopeRole r = scope.role();
       if (r != null) {
         out.add(r);
       }
@@ -171,14 +181,14 @@ final class Registry {
         out.add(task.info(at, false, info.path(), scope.id()));
       }
     }
-    for (Ticker ticker : TICKERS) {
-      out.add(ticker.info(at, idOf(ticker.owner())));
+    for (Listed entry : OTHERS) {
+      out.add(entry.info(at));
     }
     return out;
   }
 
   /** The id of an owner (a task or scope), or 0 for none. */
-  private static long idOf(Object owner) {
+  static long idOf(Object owner) {
     return switch (owner) {
       case null -> 0;
       case Task<?> t -> t.id();

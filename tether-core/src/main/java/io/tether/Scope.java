@@ -11,8 +11,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The owner of tasks: structured fan-out in which no task outlives the block that spawned it. Go's
@@ -87,18 +85,11 @@ import java.util.concurrent.locks.LockSupport;
  * {@code n < 1} throws {@link IllegalArgumentException}, after the first spawn {@link
  * IllegalStateException}; a negative stop timeout throws {@link IllegalArgumentException}.
  */
-public final class Scope implements AutoCloseable {
-
-  private static final VarHandle JOINERS;
+public final class Scope extends ContextOwner implements AutoCloseable {
 
   static {
     try {
-      JOINERS = MethodHandles.lookup().findVarHandle(Scope.class, "joiners", Waits.Parked.class);
-      CTL = MethodHandles.lookup().findVarHandle(Scope.class, "ctl", long.class);
       CLOSED_AT = MethodHandles.lookup().findVarHandle(Scope.class, "closedAt", Object.class);
-      AVAILABLE = MethodHandles.lookup().findVarHandle(Scope.class, "available", int.class);
-      SLOT_WAITERS =
-          MethodHandles.lookup().findVarHandle(Scope.class, "slotWaiters", Waits.Parked.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -117,28 +108,15 @@ public final class Scope implements AutoCloseable {
   private final long openNanos;
   private final StackTraceElement openSite;
 
-  private static final VarHandle CTL;
   private static final VarHandle CLOSED_AT;
-  private static final VarHandle AVAILABLE;
-  private static final VarHandle SLOT_WAITERS;
 
-  /** {@link #ctl} bits: closed (no more spawns), spawned at least once, and the live count. */
-  private static final long CLOSED = 1L << 62;
-
-  private static final long SPAWNED = 1L << 61;
-  private static final long LIVE = SPAWNED - 1;
-
-  /**
-   * The closed bit, the spawned bit and the number of live tasks, in one word changed by CAS: a
-   * spawn counts itself in only while the closed bit is clear, so once close() has set it, the
-   * count can only fall and "no task alive" is final.
-   */
-  private volatile long ctl;
+  /** How many tasks are live, whether the scope is closed, and who waits for none to be live. */
+  private final LiveCount count = new LiveCount();
 
   /** The live tasks: added before the spawned thread starts, removed when its task ends. */
   private final LiveTasks liveTasks = new LiveTasks();
 
-  /** Guards {@link #failed} and limit configuration. Never held while blocking or calling out. */
+  /** Guards limit configuration. Never held while blocking or calling out. */
   private final Object lock = new Object();
 
   /**
@@ -147,26 +125,17 @@ public final class Scope implements AutoCloseable {
    */
   private volatile Object closedAt;
 
-  /** Tasks that failed, in the order they failed; null until the first. */
-  private List<Task<?>> failed;
+  /** Tasks that failed, in the order they failed. */
+  private final FailureLog failures = new FailureLog();
 
-  /** The {@link #limit}, 0 for none; set before the first spawn, under {@code lock}. */
-  private volatile int limit;
-
-  /** Free slots under the limit; changed by CAS. */
-  private volatile int available;
-
-  /** Spawns waiting for a slot (a Treiber stack); drained by each release and by the cancel. */
-  private volatile Waits.Parked slotWaiters;
+  /** The {@link #limit}, null for none; set before the first spawn, under {@code lock}. */
+  private volatile SpawnLimit limit;
 
   /** Set (before the live count drops) when a task ends other than SUCCEEDED. */
   private volatile boolean notAllSucceeded;
 
-  /** Threads waiting for {@code live == 0}. */
-  private volatile Waits.Parked joiners;
-
   /** Set when a {@link Service} or {@link Supervisor} runs on this scope: how it is shown. */
-  volatile ScopeRole role;
+  private volatile ScopeRole role;
 
   private Scope(Context parent, String name, boolean failFast) {
     Objects.requireNonNull(parent, "ctx");
@@ -200,7 +169,10 @@ public final class Scope implements AutoCloseable {
       for (Task<?> t : scope.liveTasks) {
         t.context.onDone(done);
       }
-      Waits.unparkAll(Waits.drain(scope, SLOT_WAITERS));
+      SpawnLimit l = scope.limit;
+      if (l != null) {
+        l.wakeAll();
+      }
     }
   }
 
@@ -247,12 +219,11 @@ public final class Scope implements AutoCloseable {
     }
     synchronized (lock) {
       requireOpen("configure");
-      if ((ctl & SPAWNED) != 0) {
+      if (count.spawnedYet()) {
         throw new IllegalStateException(
             describe() + ": limit(" + n + ") must come before the first spawn");
       }
-      available = n;
-      limit = n;
+      limit = new SpawnLimit(n);
     }
     return this;
   }
@@ -260,6 +231,11 @@ public final class Scope implements AutoCloseable {
   /** The scope's name, or {@code scope-<id>}. */
   public String name() {
     return name != null ? name : "scope-" + id;
+  }
+
+  @Override
+  void appendContextLabel(StringBuilder sb) {
+    sb.append(".scope(").append(name()).append(')');
   }
 
   /** The scope's context: a child of the context it was opened on, parent of every task's. */
@@ -340,58 +316,24 @@ public final class Scope implements AutoCloseable {
 
   /** Takes a slot under the limit if one is free (always, with no limit); never blocks. */
   private boolean tryAcquireSlot() {
-    if (limit == 0) {
-      return true;
-    }
-    int a;
-    do {
-      a = available;
-      if (a <= 0) {
-        return false;
-      }
-    } while (!AVAILABLE.compareAndSet(this, a, a - 1));
-    return true;
+    SpawnLimit l = limit;
+    return l == null || l.tryAcquire();
   }
 
   /**
    * Takes a slot, waiting for one at the limit: until a task ends, the scope is cancelled (throws
    * {@link CancellationException}) or the thread is interrupted (the same, interrupt status kept).
    */
-  private void acquireSlot() {
+  void acquireSlot() {
     if (tryAcquireSlot()) {
       return;
     }
     requireOpen("spawn into");
     Waits.Wait wait = Waits.begin("scope.limit", this); // a cancel wakes it, and interrupts
     try {
-      awaitSlot(wait);
+      limit.await(this, wait);
     } finally {
       Hooks.waitEnded(wait); // telemetry
-    }
-  }
-
-  private void awaitSlot(Waits.Wait wait) {
-    while (true) {
-      // Pushed before the re-check: a release or cancel after it sees this waiter and wakes it.
-      // A waiter left on the stack after taking a slot costs one spurious unpark later.
-      Waits.push(this, SLOT_WAITERS, new Waits.Parked(Thread.currentThread()));
-      ContextErrors.Done d = context.doneState();
-      if (d != null) { // checked before taking a slot: a cancelled scope starts nothing more
-        CancellationException c =
-            new CancellationException(
-                describe() + " was cancelled while a spawn waited at its limit: " + d.message());
-        c.initCause(d.cause());
-        throw c;
-      }
-      if (tryAcquireSlot()) {
-        return;
-      }
-      if (Thread.interrupted()) {
-        Thread.currentThread().interrupt();
-        throw new CancellationException(
-            "interrupted while waiting for a slot in " + describe() + " (at its limit)");
-      }
-      LockSupport.park(wait);
     }
   }
 
@@ -399,7 +341,7 @@ public final class Scope implements AutoCloseable {
    * Spawns, once a slot (if any) is held. {@code body} is a {@link Work} or a {@link VoidWork};
    * {@code siteKey} is the object the user passed, whose class keys the spawn-site cache.
    */
-  private <T> Task<T> start(String taskName, Object body, Object siteKey) {
+  <T> Task<T> start(String taskName, Object body, Object siteKey) {
     return startAt(taskName, body, SpawnSites.capture(siteKey));
   }
 
@@ -422,14 +364,10 @@ public final class Scope implements AutoCloseable {
     }
     Thread thread = VIRTUAL.newThread(task::execute);
     task.thread = thread;
-    long c;
-    do {
-      c = ctl;
-      if ((c & CLOSED) != 0) {
-        releaseSlot();
-        throw closedError("spawn into");
-      }
-    } while (!CTL.compareAndSet(this, c, (c + 1) | SPAWNED));
+    if (!count.countIn()) {
+      releaseSlot();
+      throw closedError("spawn into");
+    }
     liveTasks.add(task);
     Hooks.spawned(task); // telemetry
     // Added before reading the scope's context; CancelTasks reads the set after the context is
@@ -453,14 +391,7 @@ public final class Scope implements AutoCloseable {
    * recorded is the first anyone could see.
    */
   void recordFailure(Task<?> task) {
-    boolean firstFailure = false;
-    synchronized (lock) {
-      if (failed == null) {
-        failed = new ArrayList<>(2);
-        firstFailure = true;
-      }
-      failed.add(task);
-    }
+    boolean firstFailure = failures.add(task);
     if (firstFailure && failFast) {
       context.cancel(task.failure());
     }
@@ -473,26 +404,13 @@ public final class Scope implements AutoCloseable {
       notAllSucceeded = true; // before the count drops: join() reads it after seeing none live
     }
     releaseSlot();
-    long c;
-    do {
-      c = ctl;
-      if ((c & CLOSED) != 0 && (c & LIVE) == 1) {
-        // The last task of a closed scope: nothing can be spawned any more, so leave the registry
-        // before the count reaches zero. Once close() sees none live, nothing of it is listed.
-        Registry.remove(this);
-        CTL.getAndAdd(this, -1L);
-        break;
-      }
-    } while (!CTL.compareAndSet(this, c, c - 1));
-    if ((c & LIVE) == 1) {
-      Waits.unparkAll(Waits.drain(this, JOINERS));
-    }
+    count.countOut(this);
   }
 
   private void releaseSlot() {
-    if (limit != 0) {
-      AVAILABLE.getAndAdd(this, 1);
-      Waits.unparkAll(Waits.drain(this, SLOT_WAITERS));
+    SpawnLimit l = limit;
+    if (l != null) {
+      l.release();
     }
   }
 
@@ -525,7 +443,7 @@ public final class Scope implements AutoCloseable {
   }
 
   /** Waits until no task is live; throws nothing else. */
-  private void awaitAll() throws InterruptedException {
+  void awaitAll() throws InterruptedException {
     if (live() > 0) {
       awaitNoneLive(Long.MAX_VALUE, true, Waits.begin("scope.join", this));
     }
@@ -600,10 +518,7 @@ public final class Scope implements AutoCloseable {
       Hooks.straggler(t); // telemetry
       stragglers.add(t.info(at, true));
     }
-    List<Throwable> unseen;
-    synchronized (lock) {
-      unseen = unseenFailures();
-    }
+    List<Throwable> unseen = failures.takeUnseen();
     return new StopReport(stragglers, unseen, Duration.ofNanos(System.nanoTime() - start));
   }
 
@@ -611,36 +526,10 @@ public final class Scope implements AutoCloseable {
   private boolean awaitNoneLive(long nanos, boolean interruptible, Waits.Wait wait)
       throws InterruptedException {
     try {
-      return awaitNoneLiveOrTimeout(nanos, interruptible, wait);
+      return count.awaitNoneLive(nanos, interruptible, wait, this);
     } finally {
       Hooks.waitEnded(wait); // telemetry
     }
-  }
-
-  private boolean awaitNoneLiveOrTimeout(long nanos, boolean interruptible, Waits.Wait wait)
-      throws InterruptedException {
-    long end = System.nanoTime() + nanos;
-    while (live() > 0) {
-      if (!Waits.push(this, JOINERS, new Waits.Parked(Thread.currentThread()))) {
-        throw new AssertionError("scope joiner stack is never closed");
-      }
-      if (live() == 0) {
-        break;
-      }
-      if (interruptible && Thread.interrupted()) {
-        throw new InterruptedException("interrupted while joining " + describe());
-      }
-      if (nanos == Long.MAX_VALUE) {
-        LockSupport.park(wait);
-      } else {
-        long left = end - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        LockSupport.parkNanos(wait, left);
-      }
-    }
-    return true;
   }
 
   /** Waits for {@code live == 0} through interrupts; returns whether it was interrupted. */
@@ -664,13 +553,7 @@ public final class Scope implements AutoCloseable {
    * those nobody has seen. Marks them seen. Null if there is nothing to throw.
    */
   private TaskFailedException failuresToThrow(boolean onClose) {
-    List<Throwable> toThrow;
-    synchronized (lock) {
-      if (failed == null) {
-        return null;
-      }
-      toThrow = onClose ? unseenFailures() : allFailures();
-    }
+    List<Throwable> toThrow = onClose ? failures.takeUnseen() : failures.takeAll();
     if (toThrow.isEmpty()) {
       return null;
     }
@@ -678,37 +561,7 @@ public final class Scope implements AutoCloseable {
         toThrow.size() == 1
             ? ": a task failed: "
             : ": " + toThrow.size() + " tasks failed; the first: ";
-    TaskFailedException e =
-        new TaskFailedException(describe() + what + toThrow.get(0), toThrow.get(0));
-    for (Throwable t : toThrow.subList(1, toThrow.size())) {
-      e.addSuppressed(t);
-    }
-    return e;
-  }
-
-  /** Every failure so far, marked seen. Caller holds {@code lock}. */
-  private List<Throwable> allFailures() {
-    List<Throwable> all = new ArrayList<>(failed.size());
-    for (Task<?> t : failed) {
-      t.failureSeen = true;
-      all.add(t.failure());
-    }
-    return all;
-  }
-
-  /** Failures nobody has seen (by join, or on the task's handle), marked seen. Holds the lock. */
-  private List<Throwable> unseenFailures() {
-    if (failed == null) {
-      return List.of();
-    }
-    List<Throwable> unseen = new ArrayList<>();
-    for (Task<?> t : failed) {
-      if (!t.failureSeen) {
-        t.failureSeen = true;
-        unseen.add(t.failure());
-      }
-    }
-    return unseen;
+    return FailureLog.exception(describe() + what, toThrow);
   }
 
   // ---- state checks ----
@@ -729,10 +582,9 @@ public final class Scope implements AutoCloseable {
       Object site = SpawnSites.scopeSite();
       CLOSED_AT.compareAndSet(this, null, site != null ? site : Thread.currentThread());
     }
-    long before = (long) CTL.getAndBitwiseOr(this, CLOSED);
     // The registry entry goes when the scope is closed with no live task: here if none was live
-    // when it closed, else in taskEnded() when the last one ends. The ctl word decides, once.
-    if ((before & CLOSED) == 0 && (before & LIVE) == 0) {
+    // when it closed, else in taskEnded() when the last one ends. The count decides, once.
+    if (count.close()) {
       Registry.remove(this);
     }
   }
@@ -781,6 +633,16 @@ public final class Scope implements AutoCloseable {
 
   // ---- registry ----
 
+  /** How this scope shows in the registry: as the service or supervisor it carries, or null. */
+  ScopeRole role() {
+    return role;
+  }
+
+  /** Set once, by the {@link Service} or {@link Supervisor} that runs on this scope. */
+  void role(ScopeRole r) {
+    role = r;
+  }
+
   /** The scope's registry id. */
   long id() {
     return id;
@@ -804,7 +666,7 @@ public final class Scope implements AutoCloseable {
 
   /** The number of live tasks. */
   private int live() {
-    return (int) (ctl & LIVE);
+    return count.live();
   }
 
   /**
@@ -874,58 +736,7 @@ public final class Scope implements AutoCloseable {
    */
   public static <T> T race(Context ctx, List<? extends Work<? extends T>> works)
       throws InterruptedException {
-    Objects.requireNonNull(ctx, "ctx");
-    Objects.requireNonNull(works, "works");
-    if (works.isEmpty()) {
-      throw new IllegalArgumentException("race: works is empty; give it at least one");
-    }
-    AtomicReference<Optional<Object>> winner = new AtomicReference<>();
-    List<Task<T>> tasks = new ArrayList<>(works.size());
-    try (Scope scope = supervised(ctx, "race")) {
-      for (int i = 0; i < works.size(); i++) {
-        Work<? extends T> w = Objects.requireNonNull(works.get(i), "works[" + i + "]");
-        Work<T> contender =
-            c -> {
-              T v = w.run(c);
-              if (winner.compareAndSet(null, Optional.ofNullable(v))) {
-                scope.cancel();
-              }
-              return v;
-            };
-        tasks.add(scope.start("race-" + i, contender, w));
-      }
-      try {
-        scope.awaitAll();
-      } finally {
-        for (Task<T> t : tasks) {
-          if (t.state() == Task.State.FAILED) {
-            t.failureSeen = true; // a race reports its failures itself, or ignores them if one won
-          }
-        }
-      }
-    }
-    Optional<Object> won = winner.get();
-    if (won != null) {
-      @SuppressWarnings("unchecked")
-      T value = (T) won.orElse(null);
-      return value;
-    }
-    List<Throwable> failed = new ArrayList<>();
-    for (Task<T> t : tasks) {
-      if (t.state() == Task.State.FAILED) {
-        failed.add(t.failure());
-      }
-    }
-    ctx.throwIfDone();
-    if (failed.isEmpty()) {
-      throw new CancellationException("race: every contender was cancelled");
-    }
-    TaskFailedException e =
-        new TaskFailedException(
-            "race: all " + works.size() + " contenders failed; first: " + failed.get(0),
-            failed.get(0));
-    failed.subList(1, failed.size()).forEach(e::addSuppressed);
-    throw e;
+    return Fanout.race(ctx, works);
   }
 
   /**
@@ -941,45 +752,6 @@ public final class Scope implements AutoCloseable {
   public static <I, O> List<O> map(
       Context ctx, Collection<I> inputs, int limit, Mapper<? super I, ? extends O> mapper)
       throws InterruptedException {
-    Objects.requireNonNull(ctx, "ctx");
-    Objects.requireNonNull(inputs, "inputs");
-    Objects.requireNonNull(mapper, "mapper");
-    if (limit < 1) {
-      throw new IllegalArgumentException("map: limit " + limit + " must be >= 1");
-    }
-    List<Task<O>> tasks = new ArrayList<>(inputs.size());
-    try (Scope scope = open(ctx, "map")) {
-      scope.limit(limit);
-      int i = 0;
-      for (I item : inputs) {
-        if (scope.context.isDone()) {
-          break; // a failure or the caller cancelled: spawn no more
-        }
-        try {
-          scope.acquireSlot();
-        } catch (CancellationException stopped) {
-          if (scope.context.isDone()) {
-            break; // cancelled while waiting for a slot: join() says why
-          }
-          throw stopped;
-        }
-        Work<O> one = c -> mapper.apply(c, item);
-        tasks.add(scope.start("map-" + i++, one, mapper));
-      }
-      scope.join();
-    }
-    ctx.throwIfDone();
-    List<O> out = new ArrayList<>(tasks.size());
-    for (Task<O> t : tasks) {
-      if (t.state() != Task.State.SUCCEEDED) {
-        throw new CancellationException("map: item " + out.size() + " did not complete: " + t);
-      }
-      out.add(t.resultNow());
-    }
-    if (out.size() != inputs.size()) {
-      throw new CancellationException(
-          "map: only " + out.size() + " of " + inputs.size() + " items were mapped");
-    }
-    return out;
+    return Fanout.map(ctx, inputs, limit, mapper);
   }
 }

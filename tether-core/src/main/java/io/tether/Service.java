@@ -1,11 +1,9 @@
 package io.tether;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
@@ -128,39 +126,8 @@ public final class Service implements AutoCloseable {
 
   private final Task<Void> task;
 
-  /** Guards transitions, {@link #listeners}, {@link #events} and {@link #dispatching}. */
-  private final Object lock = new Object();
-
-  /** Changed only under {@link #lock}, forward only; read without it. */
-  private volatile State state = State.STARTING;
-
-  private final WaitGroup readyOrEnded = new WaitGroup();
-
-  /** Done once the body has ended and its end state is recorded (before listeners hear it). */
-  private final WaitGroup bodyEnded = new WaitGroup();
-
-  /** Done once every listener has heard the end: what {@link #await()} waits for. */
-  private final WaitGroup ended = new WaitGroup();
-
-  /** Guarded by {@link #lock}. */
-  private final List<Listener> listeners = new ArrayList<>();
-
-  /**
-   * Transitions not yet delivered, in the order they happened; guarded by {@link #lock}. Each
-   * carries the listeners registered when it happened. Delivered one at a time, outside the lock,
-   * by whichever thread finds nobody delivering (Guava's {@code ListenerCallQueue}).
-   */
-  private final ArrayDeque<Event> events = new ArrayDeque<>();
-
-  /** Whether a thread is delivering {@link #events} now; guarded by {@link #lock}. */
-  private boolean dispatching;
-
-  private final List<Throwable> listenerFailures = new CopyOnWriteArrayList<>();
-
-  /**
-   * One transition to deliver; {@code to == null} marks the end: {@link #ended} is counted down.
-   */
-  private record Event(State from, State to, List<Listener> listeners) {}
+  /** The state, its transitions and the listeners that hear them. */
+  private final ServiceLifecycle lifecycle;
 
   private Service(
       Context ctx,
@@ -171,14 +138,9 @@ public final class Service implements AutoCloseable {
       Listener first,
       Object site) {
     this.name = name;
-    readyOrEnded.add(1);
-    bodyEnded.add(1);
-    ended.add(1);
-    if (first != null) {
-      listeners.add(first); // before the body can run: hears every transition
-    }
+    this.lifecycle = new ServiceLifecycle(this, first); // before the body can run
     this.scope = Scope.supervised(ctx, name);
-    scope.role = role == null ? new Role() : role.apply(this);
+    scope.role(role == null ? new Role() : role.apply(this));
     // The body's task shows where the user started the service, not this line.
     this.task =
         scope.goAt(
@@ -205,7 +167,7 @@ public final class Service implements AutoCloseable {
 
   /** Waits until the body has begun (or signalled ready) or ended, or {@code ctx} is done. */
   void awaitStarted(Context ctx) throws InterruptedException {
-    readyOrEnded.await(ctx);
+    lifecycle.readyOrEnded.await(ctx);
   }
 
   /** The context of the service's scope: what its body's task and sub-components hang under. */
@@ -248,12 +210,12 @@ public final class Service implements AutoCloseable {
     Service s = new Service(ctx, checkName(name), body, true, null, null, null);
     boolean inTime;
     try {
-      inTime = s.readyOrEnded.await(readyTimeout);
+      inTime = s.lifecycle.readyOrEnded.await(readyTimeout);
     } catch (InterruptedException e) {
       // The stop's report (a straggler, a failure it marks seen) travels with the exception.
       throw withReport(e, s, s.stop(readyTimeout));
     }
-    if (s.wasReady) {
+    if (s.lifecycle.wasReady()) {
       return s;
     }
     if (!inTime) {
@@ -268,14 +230,17 @@ public final class Service implements AutoCloseable {
       r.failures().forEach(e::addSuppressed); // marked seen by the stop: not dropped here
       throw e;
     }
-    s.ended.await(); // it has ended: the wait is for the last step of its end
+    s.lifecycle.ended.await(); // it has ended: the wait is for the last step of its end
     Throwable f = s.failure(); // seen here, so the close below does not throw it again
     s.scope.close();
     if (f != null) {
       throw new TaskFailedException(s.describe() + " failed before it was ready: " + f, f);
     }
     throw new IllegalStateException(
-        s.describe() + " ended (" + s.state + ") before it signalled Service.ready(ctx)");
+        s.describe()
+            + " ended ("
+            + s.lifecycle.state()
+            + ") before it signalled Service.ready(ctx)");
   }
 
   /**
@@ -334,7 +299,7 @@ public final class Service implements AutoCloseable {
               + "): this context is not inside a service body; call it with the"
               + " context the body was given");
     }
-    s.becomeReady();
+    s.lifecycle.becomeReady();
   }
 
   private static Service of(Object owner) {
@@ -345,10 +310,10 @@ public final class Service implements AutoCloseable {
             case Scope s -> s;
             default -> throw new AssertionError(owner);
           };
-      if (sc.role instanceof Role r) {
+      if (sc.role() instanceof Role r) {
         return r.service();
       }
-      if (sc.role instanceof Supervisor.Role) {
+      if (sc.role() instanceof Supervisor.Role) {
         return null; // a supervisor's control loop is not a service body
       }
       owner = sc.owner();
@@ -358,7 +323,6 @@ public final class Service implements AutoCloseable {
 
   // ---- the body ----
 
-  private volatile boolean wasReady;
   private volatile Throwable failure;
   private volatile boolean failureSeen;
 
@@ -369,12 +333,12 @@ public final class Service implements AutoCloseable {
    */
   private void runBody(Context c, Object body, boolean signalsReady) {
     if (!signalsReady) {
-      becomeReady();
+      lifecycle.becomeReady();
     }
     Throwable thrown = null;
     try {
       if (body instanceof ReadyWork w) {
-        w.run(c, this::becomeReady); // the handle: an explicit link, no search
+        w.run(c, lifecycle::becomeReady); // the handle: an explicit link, no search
       } else {
         ((VoidWork) body).run(c);
       }
@@ -388,97 +352,12 @@ public final class Service implements AutoCloseable {
       failure = thrown; // before the state: a listener told of FAILED can read it
     }
     scope.seal(); // nothing else runs here: the scope leaves the registry as this task ends
-    State end = failed ? State.FAILED : State.TERMINATED;
-    State from;
-    synchronized (lock) {
-      from = state;
-      state = end;
-      events.add(new Event(from, end, List.copyOf(listeners)));
-      events.add(new Event(end, null, List.of()));
-    }
-    if (from == State.STARTING) {
-      readyOrEnded.done(); // it ended before it was ready
-    }
-    bodyEnded.done();
+    lifecycle.end(failed ? State.FAILED : State.TERMINATED);
     // Release the scope's context: it is linked on the owner's context, and a body that returned
     // by itself must leave nothing reachable from a live context that the registry does not show.
     // (Cancelling it cancels only what the body left running under its own context.)
     scope.cancel();
-    dispatch();
-  }
-
-  private void becomeReady() {
-    synchronized (lock) {
-      if (state != State.STARTING) {
-        return;
-      }
-      state = State.RUNNING;
-      wasReady = true;
-      events.add(new Event(State.STARTING, State.RUNNING, List.copyOf(listeners)));
-    }
-    readyOrEnded.done();
-    dispatch();
-  }
-
-  /**
-   * Moves forward to {@code to} (STOPPING) unless already there or past it; queues the transition
-   * for the listeners and delivers what is queued.
-   */
-  boolean moveTo(State to) {
-    State from;
-    synchronized (lock) {
-      from = state;
-      if (from.compareTo(to) >= 0 || from.isTerminal()) {
-        return false;
-      }
-      state = to;
-      events.add(new Event(from, to, List.copyOf(listeners)));
-    }
-    if (from == State.STARTING) {
-      readyOrEnded.done();
-    }
-    dispatch();
-    return true;
-  }
-
-  /**
-   * Delivers queued transitions, oldest first, one at a time, never under the lock. If another
-   * thread is delivering, returns at once: that thread delivers what this one queued, in order.
-   */
-  private void dispatch() {
-    while (true) {
-      Event e;
-      synchronized (lock) {
-        if (dispatching || events.isEmpty()) {
-          return;
-        }
-        e = events.poll();
-        dispatching = true;
-      }
-      try {
-        if (e.to() == null) {
-          ended.done();
-        } else {
-          deliver(e);
-        }
-      } finally {
-        synchronized (lock) {
-          dispatching = false;
-        }
-      }
-    }
-  }
-
-  private void deliver(Event e) {
-    for (Listener l : e.listeners()) {
-      try {
-        l.stateChanged(this, e.from(), e.to());
-      } catch (Exception | Error x) {
-        listenerFailures.add(
-            new IllegalStateException(
-                describe() + ": listener " + l + " threw on " + e.from() + " -> " + e.to(), x));
-      }
-    }
+    lifecycle.dispatch();
   }
 
   // ---- the handle ----
@@ -493,7 +372,7 @@ public final class Service implements AutoCloseable {
    * reads STOPPING.
    */
   public State state() {
-    State s = state;
+    State s = lifecycle.state();
     if (!s.isTerminal() && s != State.STOPPING && scope.context().isDone()) {
       return State.STOPPING;
     }
@@ -510,7 +389,7 @@ public final class Service implements AutoCloseable {
    * #close()} does not throw it afterwards.
    */
   public Throwable failure() {
-    if (state != State.FAILED) {
+    if (lifecycle.state() != State.FAILED) {
       return null;
     }
     failureSeen = true;
@@ -523,9 +402,7 @@ public final class Service implements AutoCloseable {
    */
   public void addListener(Listener listener) {
     Objects.requireNonNull(listener, "listener");
-    synchronized (lock) {
-      listeners.add(listener);
-    }
+    lifecycle.addListener(listener);
   }
 
   /**
@@ -536,15 +413,15 @@ public final class Service implements AutoCloseable {
    */
   public State await() throws InterruptedException {
     refuseFromOwnBody("await()");
-    ended.await();
-    return state;
+    lifecycle.ended.await();
+    return lifecycle.state();
   }
 
   /** Waits at most {@code timeout} for the body to end; returns whether it has. */
   public boolean await(Duration timeout) throws InterruptedException {
     checkTimeout(timeout, "await");
     refuseFromOwnBody("await(Duration)");
-    return ended.await(timeout);
+    return lifecycle.ended.await(timeout);
   }
 
   /**
@@ -561,7 +438,7 @@ public final class Service implements AutoCloseable {
     refuseFromOwnBody("stop(Duration)");
     long start = System.nanoTime();
     long deadline = start + AbstractContext.saturatedNanos(timeout);
-    moveTo(State.STOPPING);
+    lifecycle.moveTo(State.STOPPING);
     scope.cancel();
     boolean interrupted = awaitBodyEnd(deadline);
     try {
@@ -583,7 +460,7 @@ public final class Service implements AutoCloseable {
     boolean interrupted = Thread.interrupted();
     while (true) {
       try {
-        bodyEnded.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        lifecycle.bodyEnded.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         return interrupted;
       } catch (InterruptedException e) {
         interrupted = true;
@@ -597,7 +474,7 @@ public final class Service implements AutoCloseable {
    * nobody had seen it) and every listener's exception. Call with the interrupt status clear.
    */
   private StopReport report(long start, Duration timeout) {
-    boolean bodyDone = bodyEnded.count() == 0;
+    boolean bodyDone = lifecycle.bodyEnded.count() == 0;
     // Once the body has ended, what is left of its task is a few steps of Tether's own (no user
     // code): wait for them in full, so an ended body is never named a straggler.
     Duration rest =
@@ -606,11 +483,11 @@ public final class Service implements AutoCloseable {
             : Duration.ofNanos(Math.max(0, remaining(start, timeout)));
     StopReport r = scope.stop(rest);
     List<Throwable> failures = new ArrayList<>(r.failures());
-    if (state == State.FAILED && !failureSeen) {
+    if (lifecycle.state() == State.FAILED && !failureSeen) {
       failureSeen = true;
       failures.add(failure);
     }
-    failures.addAll(drainListenerFailures());
+    failures.addAll(lifecycle.takeListenerFailures());
     return new StopReport(r.stragglers(), failures, Duration.ofNanos(System.nanoTime() - start));
   }
 
@@ -620,7 +497,7 @@ public final class Service implements AutoCloseable {
 
   /** For a supervisor: marks this service STOPPING (telling listeners) without cancelling it. */
   void beginStop() {
-    moveTo(State.STOPPING);
+    lifecycle.moveTo(State.STOPPING);
   }
 
   /**
@@ -653,21 +530,8 @@ public final class Service implements AutoCloseable {
       throw new IllegalStateException(what + " did not stop: " + r);
     }
     if (!r.failures().isEmpty()) {
-      Throwable first = r.failures().get(0);
-      TaskFailedException e = new TaskFailedException(what + " failed: " + first, first);
-      r.failures().stream().skip(1).forEach(e::addSuppressed);
-      throw e;
+      throw FailureLog.exception(what + " failed: ", r.failures());
     }
-  }
-
-  private List<Throwable> drainListenerFailures() {
-    List<Throwable> out = new ArrayList<>();
-    for (Throwable t : listenerFailures) {
-      if (listenerFailures.remove(t)) {
-        out.add(t);
-      }
-    }
-    return out;
   }
 
   void refuseFromOwnBody(String what) {
@@ -684,11 +548,11 @@ public final class Service implements AutoCloseable {
   /** The body's failure and listeners' exceptions nobody has seen, now marked seen. */
   List<Throwable> takeUnseenFailures() {
     List<Throwable> out = new ArrayList<>(1);
-    if (state == State.FAILED && !failureSeen) {
+    if (lifecycle.state() == State.FAILED && !failureSeen) {
       failureSeen = true;
       out.add(failure);
     }
-    out.addAll(drainListenerFailures());
+    out.addAll(lifecycle.takeListenerFailures());
     return out;
   }
 

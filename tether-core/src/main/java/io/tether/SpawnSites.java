@@ -74,8 +74,8 @@ final class SpawnSites {
 
   /**
    * The caller's frame in full mode only: for opening and closing scopes, which happen once per
-   * request in a typical service, where a stack walk (about 1.4 us on JDK 25) would cost more than
-   * the rest of a single-task scope.
+   * request in a typical service, where a stack walk would cost more than the rest of a single-task
+   * scope (figures in docs/benchmarks-notes.md).
    */
   static StackTraceElement scopeSite() {
     return MODE == Mode.FULL ? callerFrame() : null;

@@ -2,16 +2,9 @@ package io.tether;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Keeps a fixed set of children running, restarting them when they end, as an OTP supervisor does:
@@ -186,14 +179,14 @@ public final class Supervisor implements AutoCloseable {
 
   /** Collects a supervisor's strategy, limits and children; {@link #start} starts it. */
   public static final class Builder {
-    private final String name;
-    private Strategy strategy = Strategy.ONE_FOR_ONE;
-    private int maxRestarts = 3;
-    private Duration period = Duration.ofSeconds(5);
-    private Duration backoffInitial = Duration.ofMillis(10);
-    private Duration backoffMax = Duration.ofSeconds(1);
-    private final List<Child> children = new ArrayList<>();
-    private final List<Object> sites = new ArrayList<>(); // where each child was added
+    final String name;
+    Strategy strategy = Strategy.ONE_FOR_ONE;
+    int maxRestarts = 3;
+    Duration period = Duration.ofSeconds(5);
+    Duration backoffInitial = Duration.ofMillis(10);
+    Duration backoffMax = Duration.ofSeconds(1);
+    final List<Child> children = new ArrayList<>();
+    final List<Object> sites = new ArrayList<>(); // where each child was added
 
     private Builder(String name) {
       this.name = name;
@@ -294,7 +287,7 @@ public final class Supervisor implements AutoCloseable {
       }
       Supervisor s = new Supervisor(this, ctx);
       try {
-        s.started.await(ctx);
+        s.loop.awaitStarted(ctx);
       } catch (InterruptedException e) {
         // The stop's report (stragglers, failures it marks seen) travels with the exception.
         StopReport r = s.stop(Child.DEFAULT_STOP_TIMEOUT);
@@ -306,304 +299,24 @@ public final class Supervisor implements AutoCloseable {
     }
   }
 
-  /** How many restart events the registry's history shows (the newest). */
-  private static final int HISTORY_SHOWN = 20;
-
   /** How many restart events {@link #restarts()} keeps (the newest); older ones are counted. */
   static final int HISTORY_KEPT = 64;
 
   private final String name;
-  private final Strategy strategy;
-  private final int maxRestarts;
-  private final long periodNanos;
-  private final Duration period;
-  private final Duration backoffInitial;
-  private final Duration backoffMax;
-  private final List<Child> specs;
-  private final Object[] sites;
+
+  /** The control loop and what it keeps: children, restart intensity, history. */
+  private final SupervisorLoop loop;
+
+  /** The supervisor's own service, whose body is the control loop. */
   private final Service control;
-
-  /** Every child's latest incarnation (running or ended); null before its first start. */
-  private final AtomicReferenceArray<Service> latest;
-
-  /** Children the control loop considers running (their end is acted on); else null. */
-  private final AtomicReferenceArray<Service> running;
-
-  private final ConcurrentLinkedQueue<Ended> endings = new ConcurrentLinkedQueue<>();
-  private final Channel<Boolean> doorbell = Channel.buffered(1);
-  private final WaitGroup handleSet = new WaitGroup();
-  private final WaitGroup started = new WaitGroup();
-
-  /** The newest {@link #HISTORY_KEPT} events, oldest first; guarded by itself. */
-  private final ArrayDeque<RestartEvent> history = new ArrayDeque<>();
-
-  /** Every end handled, and every restart made, since the start; guarded by {@link #history}. */
-  private long endsHandled;
-
-  private long restartsMade;
-
-  private final List<TaskInfo> childStragglers = new CopyOnWriteArrayList<>();
-  private final List<Throwable> unreported = new CopyOnWriteArrayList<>();
-
-  /**
-   * When each of the latest restarts happened ({@link System#nanoTime()}), a ring of at most {@code
-   * maxRestarts} entries: all the intensity rule needs. Control thread only.
-   */
-  private long[] restartTimes = new long[0];
-
-  private int restartHead; // index of the oldest entry
-
-  private int restartCount; // entries in the ring
-
-  /**
-   * The deadline ({@link System#nanoTime()}) of the first explicit {@link #stop}, which bounds the
-   * control loop's ordered stop of the children; {@link Long#MAX_VALUE} until then.
-   */
-  private volatile long stopDeadline = Long.MAX_VALUE;
-
-  private record Ended(int index, Service incarnation) {}
 
   private Supervisor(Builder b, Context ctx) {
     this.name = b.name;
-    this.strategy = b.strategy;
-    this.maxRestarts = b.maxRestarts;
-    this.period = b.period;
-    this.periodNanos = AbstractContext.saturatedNanos(b.period);
-    this.backoffInitial = b.backoffInitial;
-    this.backoffMax = b.backoffMax;
-    this.specs = List.copyOf(b.children);
-    this.sites = b.sites.toArray();
-    this.latest = new AtomicReferenceArray<>(specs.size());
-    this.running = new AtomicReferenceArray<>(specs.size());
-    handleSet.add(1);
-    started.add(1);
+    this.loop = new SupervisorLoop(this, b);
     this.control =
         Service.startOwned(
-            ctx, name, this::supervise, false, s -> new Role(), null, SpawnSites.site());
-    handleSet.done();
-  }
-
-  // ---- the control loop (runs as the supervisor's own service body) ----
-
-  private void supervise(Context c) throws Exception {
-    handleSet.await();
-    // Each child runs under a cancellable child of the supervisor's context (its service's own
-    // scope): cancelling the supervisor from above cancels every child at once (law L3). An
-    // explicit stop cancels only this loop's own context: the loop then stops the children itself,
-    // in reverse start order, each within its own bound (and within the stop's).
-    Context childParent = control.scopeContext();
-    boolean startSignalled = false;
-    try {
-      for (int i = 0; i < specs.size(); i++) {
-        startChild(i, childParent, c);
-      }
-      started.done();
-      startSignalled = true;
-      while (!c.isDone()) {
-        Ended e = endings.poll();
-        if (e == null) {
-          Select.select(doorbell.onReceive(x -> x), c.onDone(() -> Boolean.FALSE));
-        } else if (running.get(e.index()) == e.incarnation()) {
-          childEnded(e.index(), e.incarnation(), childParent, c);
-        }
-        // else: an incarnation this loop stopped itself; its stop was already reported
-      }
-    } finally {
-      if (!startSignalled) {
-        started.done(); // wakes the starter: the start itself failed or was cancelled
-      }
-      boolean interrupted = Thread.interrupted(); // the stop's interrupt must not cut the waits
-      try {
-        stopChildren(0, specs.size());
-      } finally {
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
-  }
-
-  private void startChild(int i, Context childParent, Context c) throws InterruptedException {
-    Child spec = specs.get(i);
-    Service svc =
-        Service.startOwned(
-            childParent,
-            spec.name(),
-            spec.body(),
-            spec.signalsReady(),
-            null,
-            (s, from, to) -> {
-              if (to.isTerminal()) {
-                endings.add(new Ended(i, s));
-                doorbell.trySend(Boolean.TRUE);
-              }
-            },
-            sites[i]);
-    latest.set(i, svc);
-    running.set(i, svc);
-    svc.awaitStarted(c);
-  }
-
-  private void childEnded(int i, Service ended, Context childParent, Context c) throws Exception {
-    running.set(i, null);
-    Service.State how = ended.state();
-    Throwable cause = ended.failure(); // the supervisor has seen it: it acts on it here
-    Child spec = specs.get(i);
-    // Its body has ended; the stop waits for the last step of its task's end and releases it.
-    absorb(ended.stop(spec.stopTimeout()));
-    boolean restart =
-        spec.restart() == Restart.PERMANENT
-            || spec.restart() == Restart.TRANSIENT && how == Service.State.FAILED;
-    if (!restart) {
-      if (cause != null) {
-        unreported.add(cause); // nobody restarts it: the owner hears of it at the stop
-      }
-      record(new RestartEvent(Instant.now(), spec.name(), how, cause, List.of(), Duration.ZERO));
-      return;
-    }
-    long now = System.nanoTime();
-    while (restartCount > 0 && now - restartTimes[restartHead] > periodNanos) {
-      restartHead = (restartHead + 1) % restartTimes.length;
-      restartCount--;
-    }
-    if (restartCount >= maxRestarts) {
-      record(new RestartEvent(Instant.now(), spec.name(), how, cause, List.of(), Duration.ZERO));
-      throw new TaskFailedException(
-          describe()
-              + " gave up: child '"
-              + spec.name()
-              + "' ended ("
-              + how
-              + (cause == null ? "" : ": " + cause)
-              + ") and another restart would exceed "
-              + maxRestarts
-              + " within "
-              + period
-              + "; its children are stopped",
-          cause);
-    }
-    Duration delay = backoff(restartCount);
-    noteRestart(now);
-
-    List<Integer> group = restartGroup(i);
-    // Stop the rest of the group, last started first; temporary ones are not brought back.
-    for (int k = group.size() - 1; k >= 0; k--) {
-      int j = group.get(k);
-      if (j != i) {
-        stopChild(j);
-      }
-    }
-    List<Integer> again = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    for (int j : group) {
-      if (j == i || specs.get(j).restart() != Restart.TEMPORARY) {
-        again.add(j);
-        names.add(specs.get(j).name());
-      }
-    }
-    record(new RestartEvent(Instant.now(), spec.name(), how, cause, names, delay));
-    for (String restarted : names) {
-      Hooks.restarted(control.path(), restarted); // telemetry
-    }
-    if (!delay.isZero() && c.await(delay)) {
-      return; // stopped during the backoff
-    }
-    for (int j : again) {
-      if (c.isDone()) {
-        return;
-      }
-      startChild(j, childParent, c);
-    }
-  }
-
-  /** Adds a restart time to the ring (which has fewer than {@code maxRestarts} entries). */
-  private void noteRestart(long now) {
-    if (restartCount == restartTimes.length) { // grows by doubling, up to maxRestarts
-      long[] bigger = new long[Math.min(maxRestarts, Math.max(4, restartTimes.length * 2))];
-      for (int k = 0; k < restartCount; k++) {
-        bigger[k] = restartTimes[(restartHead + k) % restartTimes.length];
-      }
-      restartTimes = bigger;
-      restartHead = 0;
-    }
-    restartTimes[(restartHead + restartCount) % restartTimes.length] = now;
-    restartCount++;
-  }
-
-  /** Keeps {@code e} in the bounded history and counts it. */
-  private void record(RestartEvent e) {
-    synchronized (history) {
-      endsHandled++;
-      if (!e.restarted().isEmpty()) {
-        restartsMade++;
-      }
-      if (history.size() == HISTORY_KEPT) {
-        history.pollFirst();
-      }
-      history.addLast(e);
-    }
-  }
-
-  /** The children that restart together with child {@code i}, in start order. */
-  private List<Integer> restartGroup(int i) {
-    List<Integer> group = new ArrayList<>();
-    for (int j = 0; j < specs.size(); j++) {
-      boolean member =
-          switch (strategy) {
-            case ONE_FOR_ONE -> j == i;
-            case ONE_FOR_ALL -> j == i || running.get(j) != null;
-            case REST_FOR_ONE -> j == i || j > i && running.get(j) != null;
-          };
-      if (member) {
-        group.add(j);
-      }
-    }
-    return group;
-  }
-
-  /** Stops the running children in {@code [from, to)}, last first, each within its own bound. */
-  private void stopChildren(int from, int to) {
-    for (int j = to - 1; j >= from; j--) {
-      stopChild(j);
-    }
-  }
-
-  private void stopChild(int j) {
-    Service svc = running.getAndSet(j, null); // its end event is stale from now on
-    if (svc == null) {
-      return;
-    }
-    // Its own bound, cut to what is left of an explicit stop's: a stop that has run out of time
-    // still cancels the child (a zero wait), so none is left running uncancelled.
-    Duration bound = specs.get(j).stopTimeout();
-    long deadline = stopDeadline;
-    if (deadline != Long.MAX_VALUE) {
-      long left = Math.max(0, deadline - System.nanoTime());
-      if (left < AbstractContext.saturatedNanos(bound)) {
-        bound = Duration.ofNanos(left);
-      }
-    }
-    absorb(svc.stop(bound));
-  }
-
-  /** Keeps what a child's stop found for the supervisor's own stop report. */
-  private void absorb(StopReport r) {
-    childStragglers.addAll(r.stragglers());
-    unreported.addAll(r.failures());
-  }
-
-  private Duration backoff(int earlierRestarts) {
-    long initial = backoffInitial.toNanos();
-    if (initial == 0) {
-      return Duration.ZERO;
-    }
-    long max = backoffMax.toNanos();
-    long base =
-        earlierRestarts >= 62 || initial > (max >> Math.min(earlierRestarts, 62))
-            ? max
-            : Math.min(max, initial << earlierRestarts);
-    long jittered = base / 2 + (long) (ThreadLocalRandom.current().nextDouble() * (base / 2.0));
-    return Duration.ofNanos(Math.max(1, jittered));
+            ctx, name, loop::supervise, false, s -> new Role(), null, SpawnSites.site());
+    loop.start(control);
   }
 
   // ---- the handle ----
@@ -630,13 +343,7 @@ public final class Supervisor implements AutoCloseable {
    */
   public Service.State childState(String child) {
     Objects.requireNonNull(child, "child");
-    for (int i = 0; i < specs.size(); i++) {
-      if (specs.get(i).name().equals(child)) {
-        Service s = latest.get(i);
-        return s == null ? Service.State.STARTING : s.state();
-      }
-    }
-    throw new IllegalArgumentException(describe() + " has no child named '" + child + "'");
+    return loop.childState(child);
   }
 
   /**
@@ -645,23 +352,17 @@ public final class Supervisor implements AutoCloseable {
    * crash loop keeps a supervisor's memory constant.
    */
   public List<RestartEvent> restarts() {
-    synchronized (history) {
-      return List.copyOf(history);
-    }
+    return loop.restarts();
   }
 
   /** How many ends of children it has handled since it started (restarted or not). */
   public long endsHandled() {
-    synchronized (history) {
-      return endsHandled;
-    }
+    return loop.endsHandled();
   }
 
   /** How many of those ends it answered with a restart. */
   public long restartsMade() {
-    synchronized (history) {
-      return restartsMade;
-    }
+    return loop.restartsMade();
   }
 
   /** Waits until it has stopped or given up; returns TERMINATED or FAILED. */
@@ -691,9 +392,7 @@ public final class Supervisor implements AutoCloseable {
     control.refuseFromOwnBody("stop(Duration)");
     long start = System.nanoTime();
     long deadline = start + AbstractContext.saturatedNanos(timeout);
-    if (deadline - stopDeadline < 0 || stopDeadline == Long.MAX_VALUE) {
-      stopDeadline = deadline; // before the cancel below, which publishes it to the loop
-    }
+    loop.stopBy(deadline); // before the cancel below, which publishes it to the loop
     control.beginStop();
     control.bodyTask().cancel(); // the loop alone: it stops the children in order
     boolean interrupted = control.awaitBodyEnd(deadline);
@@ -701,33 +400,7 @@ public final class Supervisor implements AutoCloseable {
       // Cancels the supervisor's context: any child still running (the loop ran out of time) is
       // cancelled now, and the loop's task is named if it has not ended.
       StopReport r = control.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-      List<TaskInfo> stragglers = new ArrayList<>(r.stragglers());
-      Set<Long> ids = new HashSet<>();
-      for (TaskInfo t : stragglers) {
-        ids.add(t.id());
-      }
-      Registry.Snapshot at = new Registry.Snapshot();
-      for (int i = 0; i < specs.size(); i++) {
-        Service s = latest.get(i);
-        if (s != null && !s.bodyTask().isEnded() && ids.add(s.bodyTask().id())) {
-          s.bodyTask().straggler = true;
-          stragglers.add(s.bodyTask().info(at, true));
-        }
-      }
-      // An earlier incarnation that overran its stop stays named until its thread has ended.
-      childStragglers.removeIf(t -> t.thread() == null || !t.thread().isAlive());
-      for (TaskInfo t : childStragglers) {
-        if (ids.add(t.id())) {
-          stragglers.add(t);
-        }
-      }
-      List<Throwable> failures = new ArrayList<>(r.failures());
-      for (Throwable t : unreported) {
-        if (unreported.remove(t)) {
-          failures.add(t);
-        }
-      }
-      return new StopReport(stragglers, failures, Duration.ofNanos(System.nanoTime() - start));
+      return loop.withChildren(r, start);
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
@@ -774,39 +447,13 @@ public final class Supervisor implements AutoCloseable {
       if (control != null) {
         out.addAll(control.takeUnseenFailures());
       }
-      for (Throwable t : unreported) {
-        if (unreported.remove(t)) {
-          out.add(t);
-        }
-      }
+      out.addAll(loop.takeUnreported());
       return out;
     }
 
     @Override
     public List<String> history() {
-      List<RestartEvent> all;
-      long ends;
-      long made;
-      synchronized (history) {
-        all = List.copyOf(history);
-        ends = endsHandled;
-        made = restartsMade;
-      }
-      List<String> out = new ArrayList<>();
-      int shown = Math.min(HISTORY_SHOWN, all.size());
-      if (ends > shown) {
-        out.add(
-            (ends - shown)
-                + " earlier end(s) not shown; "
-                + ends
-                + " handled in all, "
-                + made
-                + " restarted");
-      }
-      for (RestartEvent e : all.subList(all.size() - shown, all.size())) {
-        out.add(e.toString());
-      }
-      return out;
+      return loop.historyLines();
     }
   }
 }

@@ -65,7 +65,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * @param <T> the result type ({@link Void} for {@link Scope#go})
  */
-public final class Task<T> {
+public final class Task<T> extends ContextOwner {
 
   /** Where a task is in its life. Ordered: the end states come after {@link #RUNNING}. */
   public enum State {
@@ -204,6 +204,11 @@ public final class Task<T> {
     return failure;
   }
 
+  /** Marks this task's failure as reported by someone other than its scope (a race does so). */
+  void markFailureSeen() {
+    failureSeen = true;
+  }
+
   /** Hashes the id: cheaper than an identity hash, and consistent with identity equality. */
   @Override
   public int hashCode() {
@@ -282,6 +287,7 @@ public final class Task<T> {
    * wait that ended some other way first) the thread is interrupted, so no cancellation is ever
    * lost.
    */
+  @Override
   void contextCancelled(ContextErrors.Done d, Waits.Wait seen) {
     Thread t = thread;
     if (t == null || state != State.RUNNING) {
@@ -297,9 +303,21 @@ public final class Task<T> {
   }
 
   /** The Tether wait this task's thread is parked in now, or null (for the cancel). */
+  @Override
   Waits.Wait parkedIn() {
     Thread t = thread;
     return t == null ? null : Waits.of(t);
+  }
+
+  /** A task's context is not linked on its scope's: the scope cancels its live tasks itself. */
+  @Override
+  boolean contextLinkedOnParent() {
+    return false;
+  }
+
+  @Override
+  void appendContextLabel(StringBuilder sb) {
+    sb.append(".task(").append(name()).append(')');
   }
 
   /** {@code app/ingest/fetch-17}: the scope's path, then this task's name. */

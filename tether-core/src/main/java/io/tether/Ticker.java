@@ -68,6 +68,9 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
   private final StackTraceElement startSite;
   private final long startNanos = System.nanoTime();
 
+  /** This ticker's entry in the registry, from start until stopped. */
+  private final Registry.Listed listing = at -> info(at, Registry.idOf(owner()));
+
   private Ticker(AbstractContext ctx, Duration period, long nanos) {
     this.period = period;
     this.ticks = Channel.buffered("ticker-" + id, 1);
@@ -75,7 +78,7 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
     this.openedOn = owner == null ? Thread.currentThread() : null;
     this.startSite = SpawnSites.site();
     this.stopped = CancelNode.create(ctx, null, 0);
-    Registry.add(this);
+    Registry.add(listing);
     this.future = Timers.scheduleAtFixedRate(this::tick, nanos);
     if (!stopped.link(new StopLink(this))) {
       finish(); // the context was done already
@@ -118,7 +121,7 @@ public final class Ticker implements AutoCloseable, Iterable<Instant> {
     synchronized (tickLock) {
       ticks.tryReceive(); // a tick still waiting is stale now
     }
-    Registry.remove(this);
+    Registry.remove(listing);
   }
 
   /** Same as {@link #stop()}. */

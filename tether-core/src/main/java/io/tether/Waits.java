@@ -23,16 +23,16 @@ final class Waits {
    * System#nanoTime}). The other components say how a cancellation can end it (see {@link
    * #deliveredBy}): {@code wakeOn} a context whose cancellation ends it, and then either no {@code
    * the {@code parker} that {@code wakeOn}'s cancellation claims for {@link Parker#CANCELLED}; or, for a
-   * select, the {@code parker} and its {@code clauses}, whose {@link DoneClause}s are claimed for
-   * their own index. A wait with no parker is never ended by a cancellation alone.
+   * select, the {@code parker} and its {@code clauses}, of which those ended by a context's
+   * cancellation (a {@code ctx.onDone} clause) are claimed for their own index. A wait with no parker is never ended by a cancellation alone.
    */
   record Wait(
       String reason,
       Object target,
       long sinceNanos,
-      AbstractContext wakeOn,
+      DoneSource wakeOn,
       Parker parker,
-      Clause<?>[] clauses) {
+      Arm[] clauses) {
 
     /**
      * Called by the cancellation {@code d} of a task's own context, after it has cascaded, with the
@@ -43,10 +43,10 @@ final class Waits {
      * every other case (the wait ended otherwise first: a value, a close, a timeout, another
      * context; or no cancellation can end it): the caller must interrupt.
      */
-    boolean deliveredBy(ContextErrors.Done d) {
+    boolean deliveredBy(Object d) {
       if (clauses != null) {
         for (int i = 0; i < clauses.length; i++) {
-          if (clauses[i] instanceof DoneClause<?> dc && claimFor(dc.context, i, d)) {
+          if (claimFor(clauses[i].cancelledBy(), i, d)) {
             return true;
           }
         }
@@ -55,7 +55,7 @@ final class Waits {
       return parker != null && claimFor(wakeOn, Parker.CANCELLED, d);
     }
 
-    private boolean claimFor(AbstractContext ctx, int index, ContextErrors.Done d) {
+    private boolean claimFor(DoneSource ctx, int index, Object d) {
       if (ctx == null || ctx.done() != d) {
         return false;
       }
@@ -69,6 +69,20 @@ final class Waits {
     }
   }
 
+  /**
+   * A context as a wait sees it (this layer sits below contexts): its done state, null while live
+   * and then one object for good, compared by identity.
+   */
+  interface DoneSource {
+    Object done();
+  }
+
+  /** One clause of a select, as its wait sees it: the context whose cancellation readies it. */
+  interface Arm {
+    /** The context whose cancellation readies this clause ({@code ctx.onDone}), else null. */
+    DoneSource cancelledBy();
+  }
+
   /** A wait on {@code target}, beginning now, that no cancellation ends by itself. */
   static Wait begin(String reason, Object target) {
     return Hooks.waitBegan(new Wait(reason, target, System.nanoTime(), null, null, null));
@@ -78,13 +92,12 @@ final class Waits {
    * A wait of {@code parker} on {@code target} that {@code ctx}'s cancellation (if {@code ctx} is
    * not null) ends by claiming the parker for {@link Parker#CANCELLED}.
    */
-  static Wait parked(String reason, Object target, Context ctx, Parker parker) {
-    return Hooks.waitBegan(
-        new Wait(reason, target, System.nanoTime(), (AbstractContext) ctx, parker, null));
+  static Wait parked(String reason, Object target, DoneSource ctx, Parker parker) {
+    return Hooks.waitBegan(new Wait(reason, target, System.nanoTime(), ctx, parker, null));
   }
 
   /** A select's wait: each of its done clauses ends it when its context is cancelled. */
-  static Wait select(Object target, Parker parker, Clause<?>[] clauses) {
+  static Wait select(Object target, Parker parker, Arm[] clauses) {
     return Hooks.waitBegan(new Wait("select", target, System.nanoTime(), null, parker, clauses));
   }
 
