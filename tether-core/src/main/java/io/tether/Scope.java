@@ -116,9 +116,6 @@ public final class Scope extends ContextOwner implements AutoCloseable {
   /** The live tasks: added before the spawned thread starts, removed when its task ends. */
   private final LiveTasks liveTasks = new LiveTasks();
 
-  /** Guards limit configuration. Never held while blocking or calling out. */
-  private final Object lock = new Object();
-
   /**
    * Non-null once closed or stopped (set before the closed bit): where (a frame, in full spawn-site
    * mode) or by whom (the closing thread).
@@ -128,7 +125,9 @@ public final class Scope extends ContextOwner implements AutoCloseable {
   /** Tasks that failed, in the order they failed. */
   private final FailureLog failures = new FailureLog();
 
-  /** The {@link #limit}, null for none; set before the first spawn, under {@code lock}. */
+  /**
+   * The {@link #limit}, null for none; set before the first spawn, under {@code count}'s monitor.
+   */
   private volatile SpawnLimit limit;
 
   /** Set (before the live count drops) when a task ends other than SUCCEEDED. */
@@ -217,7 +216,7 @@ public final class Scope extends ContextOwner implements AutoCloseable {
     if (n < 1) {
       throw new IllegalArgumentException(describe() + ": limit(" + n + "): the limit must be >= 1");
     }
-    synchronized (lock) {
+    synchronized (count) { // serializes configuration only; LiveCount never takes its monitor
       requireOpen("configure");
       if (count.spawnedYet()) {
         throw new IllegalStateException(
@@ -534,6 +533,9 @@ public final class Scope extends ContextOwner implements AutoCloseable {
 
   /** Waits for {@code live == 0} through interrupts; returns whether it was interrupted. */
   private boolean awaitNoneLiveUninterruptibly() {
+    if (live() == 0) {
+      return false; // closed already, so none can start: no wait to record
+    }
     Waits.Wait wait = Waits.begin("scope.close", this);
     boolean interrupted = false;
     while (true) {
