@@ -17,6 +17,12 @@ import java.util.Objects;
  * scope #1 'app' app [OPEN, age 1.6s]
  * </pre>
  *
+ * <p><b>Room to grow.</b> Read it through its accessors. Before 1.0, components may be added to
+ * this record as the registry learns more (each addition listed in the changelog): code that
+ * deconstructs it with a record pattern, or calls its canonical constructor, must then be updated.
+ * The constructors are for Tether's own modules (the leak check, the debug page's tests); an
+ * application gets instances from {@link Tasks#snapshot()} and {@link StopReport}.
+ *
  * @param id unique among all tasks and scopes of this JVM
  * @param name the name given at spawn or open ({@code task-<id>} / {@code scope-<id>} if none)
  * @param kind task or scope
