@@ -31,6 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * object it sent. The score is nanoseconds per round trip ({@link OperationsPerInvocation}: one
  * operation is {@value #ROUNDS} round trips).
  *
+ * <p>{@code stream_*}: the one-way rendezvous stream, with the same peers: one thread sends {@value
+ * #ROUNDS} values, the JMH worker receives and checks each; the score is nanoseconds per value.
+ *
  * <p><b>Who drives.</b> As in {@link ScopeSpawnBench}: every fork runs with {@code
  * -Djmh.executor=VIRTUAL}, so JMH's worker thread, which runs the measured loop, is a virtual
  * thread; it is the pinger. The echo thread is a fresh virtual thread per operation ({@link
@@ -142,6 +145,76 @@ public class ChannelPingPongBench {
         Integer v = BOXES[i];
         ping.transfer(v);
         expectSame(v, pong.take());
+      }
+    });
+  }
+
+  // ---- one-way stream: a sender hands ROUNDS values to a receiver, nothing comes back ----
+
+  @Benchmark
+  @OperationsPerInvocation(ROUNDS)
+  public void stream_tether() throws Exception {
+    Channel<Integer> ch = Channel.unbuffered();
+    ChannelCrew crew = new ChannelCrew(1);
+    crew.start(() -> {
+      for (int i = 0; i < ROUNDS; i++) {
+        ch.send(BOXES[i]);
+      }
+    });
+    crew.run(() -> {
+      for (int i = 0; i < ROUNDS; i++) {
+        expectSame(BOXES[i], ch.receive());
+      }
+    });
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ROUNDS)
+  public void stream_jox() throws Exception {
+    com.softwaremill.jox.Channel<Integer> ch = com.softwaremill.jox.Channel.newRendezvousChannel();
+    ChannelCrew crew = new ChannelCrew(1);
+    crew.start(() -> {
+      for (int i = 0; i < ROUNDS; i++) {
+        ch.send(BOXES[i]);
+      }
+    });
+    crew.run(() -> {
+      for (int i = 0; i < ROUNDS; i++) {
+        expectSame(BOXES[i], ch.receive());
+      }
+    });
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ROUNDS)
+  public void stream_synchronousQueue() throws Exception {
+    SynchronousQueue<Integer> ch = new SynchronousQueue<>();
+    ChannelCrew crew = new ChannelCrew(1);
+    crew.start(() -> {
+      for (int i = 0; i < ROUNDS; i++) {
+        ch.put(BOXES[i]);
+      }
+    });
+    crew.run(() -> {
+      for (int i = 0; i < ROUNDS; i++) {
+        expectSame(BOXES[i], ch.take());
+      }
+    });
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ROUNDS)
+  public void stream_linkedTransferQueue() throws Exception {
+    LinkedTransferQueue<Integer> ch = new LinkedTransferQueue<>();
+    ChannelCrew crew = new ChannelCrew(1);
+    crew.start(() -> {
+      for (int i = 0; i < ROUNDS; i++) {
+        ch.transfer(BOXES[i]);
+      }
+    });
+    crew.run(() -> {
+      for (int i = 0; i < ROUNDS; i++) {
+        expectSame(BOXES[i], ch.take());
       }
     });
   }
