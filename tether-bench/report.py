@@ -190,11 +190,29 @@ SCENARIOS = [
             ("ChannelPingPongBench.pingPong_tether", None, "Tether Channel.unbuffered()", T),
         ],
         "targets": [
-            {"issue": "16 #2", "text": "ping-pong <= SynchronousQueue (2 carriers; the one-way stream and "
-             "1 carrier are not in tether-bench/run)", "kind": "ratio",
+            {"issue": "16 #2", "text": "ping-pong <= SynchronousQueue (2 carriers; 1 carrier is not in "
+             "tether-bench/run)", "kind": "ratio",
              "tether": "Tether Channel.unbuffered()", "other": "SynchronousQueue", "limit": 1.0},
         ],
         "go": ("PingPong", "unbuffered chan"),
+    },
+    {
+        "id": "stream",
+        "group": "pingpong",
+        "title": "Channels: one-way unbuffered stream",
+        "unit": "ns per value",
+        "better": LOWER,
+        "rows": [
+            ("ChannelPingPongBench.stream_synchronousQueue", None, "SynchronousQueue", P),
+            ("ChannelPingPongBench.stream_linkedTransferQueue", None, "LinkedTransferQueue (transfer)", P),
+            ("ChannelPingPongBench.stream_jox", None, "jox channels 1.0.1, rendezvous", P),
+            ("ChannelPingPongBench.stream_tether", None, "Tether Channel.unbuffered()", T),
+        ],
+        "targets": [
+            {"issue": "16 #2", "text": "one-way stream <= SynchronousQueue (2 carriers; 1 carrier is not in "
+             "tether-bench/run)", "kind": "ratio",
+             "tether": "Tether Channel.unbuffered()", "other": "SynchronousQueue", "limit": 1.0},
+        ],
     },
     {
         "id": "spsc16",

@@ -105,7 +105,7 @@ class Verdicts(unittest.TestCase):
 
     def test_ratio_target_missed_when_even_the_best_pairing_misses(self):
         # Best pairing: Tether's 480 against SynchronousQueue's 410 = 1.17 > 1.
-        row = line_with(self.page, "| 16 #2 |")
+        row = line_with(self.page, "| 16 #2 | ping-pong")
         self.assertIn("ranges allow 1.17 – 3.90", row)
         self.assertTrue(row.endswith("| **MISSED** |"), row)
 
