@@ -79,17 +79,24 @@ class ScopeCancelStopTest {
                     innerStarted.countDown();
                     try {
                       cc.await();
+                      cc.throwIfDone(); // ends CANCELLED, so no join below can succeed
                     } finally {
                       innerEnded.set(true);
                     }
                   });
+              // Ends by the cancel either way: inner's join throws its context's error (cancelled
+              // from outside), or the cancel's interrupt reaches this wait first.
               inner.join();
             }
           });
       Bounded.await(innerStarted);
 
       root.cancel();
-      outer.join();
+      // The opener ended CANCELLED (whichever way its join ended), and the cancel came from above
+      // the scope: join says so.
+      assertThatThrownBy(outer::join)
+          .isInstanceOf(CancellationException.class)
+          .hasMessageContaining("scope 'outer' was cancelled from outside");
     }
     assertThat(innerEnded).isTrue();
   }
