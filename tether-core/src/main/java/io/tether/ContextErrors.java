@@ -93,10 +93,10 @@ final class ContextErrors {
 
   /*
    * Why each error keeps its cause in a field of its own, fixed at construction, instead of calling
-   * Throwable.initCause: initCause is synchronized, and a monitor on a fresh object was the larger
-   * part of making one of these (a cancel of 10,000 tasks parked in channel receives makes 10,000;
-   * figures in docs/benchmarks-notes.md). The JDK's contract stays: getCause() says the cause, and
-   * initCause refuses, as Throwable's does once a cause is set.
+   * Throwable.initCause: initCause is synchronized, and the monitor on a fresh object was more than
+   * half of making one of these in a loop on a virtual thread (a cancel of 10,000 tasks parked in
+   * channel receives makes 10,000; figures in docs/benchmarks-notes.md). The JDK's contract stays:
+   * getCause() says the cause, and initCause refuses, as Throwable's does once a cause is set.
    */
   private static IllegalStateException fixedCause(Throwable self, Throwable cause) {
     return new IllegalStateException(
