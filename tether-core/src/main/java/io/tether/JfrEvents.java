@@ -48,6 +48,16 @@ final class JfrEvents extends Hooks.Sink {
   /** A long wait's JFR event, begun when the wait began; one per thread at a time. */
   private static final ThreadLocal<LongWait> PENDING_WAIT = new ThreadLocal<>();
 
+  /**
+   * Whether some thread may hold a {@link #PENDING_WAIT}: set before the first one is set while the
+   * sink is installed, cleared when it is removed. Until then {@link #waitEnded} does not look:
+   * {@code ThreadLocal.get} on a thread with no thread-locals yet makes its map, and with a
+   * recording running and {@code LongWait} off (its default), that was a tenth of the samples of a
+   * cancel of 10,000 tasks parked in channel receives, each on a fresh virtual thread (figures in
+   * docs/benchmarks-notes.md).
+   */
+  private static volatile boolean longWaitsBegun;
+
   private static volatile boolean installed;
 
   /**
@@ -92,6 +102,7 @@ final class JfrEvents extends Hooks.Sink {
         } else if (before && !after) {
           Hooks.remove(SINK);
           FAN_OUT.clear();
+          longWaitsBegun = false;
         }
       }
     }
@@ -133,12 +144,18 @@ final class JfrEvents extends Hooks.Sink {
     if (e.isEnabled()) {
       e.wait = w;
       e.begin();
+      if (!longWaitsBegun) {
+        longWaitsBegun = true;
+      }
       PENDING_WAIT.set(e);
     }
   }
 
   @Override
   void waitEnded(Waits.Wait w) {
+    if (!longWaitsBegun) {
+      return; // no LongWait began since the sink was installed: nothing pending on any thread
+    }
     LongWait e = PENDING_WAIT.get();
     if (e == null) {
       return;
