@@ -20,7 +20,7 @@ import java.util.Objects;
  * <p><b>Room to grow.</b> Read it through its accessors. Before 1.0, components may be added to
  * this record as the registry learns more (each addition listed in the changelog): code that
  * deconstructs it with a record pattern, or calls its canonical constructor, must then be updated.
- * The constructors are for Tether's own modules (the leak check, the debug page's tests); an
+ * The constructor is for Tether's own modules (the leak check, the debug page's tests); an
  * application gets instances from {@link Tasks#snapshot()} and {@link StopReport}.
  *
  * @param id unique among all tasks and scopes of this JVM
@@ -86,44 +86,6 @@ public record TaskInfo(
     SERVICE,
     /** A {@link Supervisor}: owns its children's tasks and restarts them. */
     SUPERVISOR
-  }
-
-  /** A record with no owner id (0). */
-  public TaskInfo(
-      long id,
-      String name,
-      Kind kind,
-      String path,
-      String state,
-      StackTraceElement spawnSite,
-      List<StackTraceElement> spawnStack,
-      String waitReason,
-      String waitTarget,
-      Instant waitingSince,
-      Duration age,
-      Thread thread,
-      boolean straggler,
-      List<StackTraceElement> stack,
-      List<String> history,
-      Thread rootThread) {
-    this(
-        id,
-        name,
-        kind,
-        path,
-        state,
-        spawnSite,
-        spawnStack,
-        waitReason,
-        waitTarget,
-        waitingSince,
-        age,
-        thread,
-        straggler,
-        stack,
-        history,
-        rootThread,
-        0);
   }
 
   /**

@@ -33,7 +33,8 @@ class PageViewTest {
         false,
         List.of(),
         history,
-        null);
+        null,
+        0);
   }
 
   @SuppressWarnings("unchecked")
