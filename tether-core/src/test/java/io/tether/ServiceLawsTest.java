@@ -21,19 +21,30 @@ import org.junit.jupiter.api.Test;
  */
 class ServiceLawsTest {
 
+  /**
+   * A service whose body waits for its context (woken by the cancel itself: no interrupt reaches
+   * its thread), then runs {@code afterCancel} and fails with an IOException; returned once it
+   * waits.
+   */
+  private static Service flusherInAwait(String name, VoidWork afterCancel) {
+    Service s =
+        Service.start(
+            Context.background(),
+            name,
+            c -> {
+              c.await();
+              afterCancel.run(c);
+              throw new IOException("flush failed while stopping");
+            });
+    awaitWaiting(s.bodyTask(), "ctx.await");
+    return s;
+  }
+
   // ---- item 5: failures after a stop are failures ----
 
   @Test
   void aBodyThatThrowsSomethingElseAfterItsStopFailedAndTheReportCarriesIt() throws Exception {
-    Service s =
-        Service.start(
-            Context.background(),
-            "flusher",
-            c -> {
-              c.await();
-              throw new IOException("flush failed while stopping");
-            });
-    awaitWaiting(s.bodyTask(), "ctx.await");
+    Service s = flusherInAwait("flusher", c -> {});
     StopReport r = s.stop(Bounded.HANG);
     assertThat(s.state()).isEqualTo(Service.State.FAILED);
     assertThat(r.stragglers()).isEmpty();
@@ -46,15 +57,7 @@ class ServiceLawsTest {
 
   @Test
   void closeThrowsAFailureThrownWhileStopping() throws Exception {
-    Service s =
-        Service.start(
-            Context.background(),
-            "flusher",
-            c -> {
-              c.await();
-              throw new IOException("flush failed while stopping");
-            });
-    awaitWaiting(s.bodyTask(), "ctx.await");
+    Service s = flusherInAwait("flusher", c -> {});
     assertThatThrownBy(s::close)
         .isInstanceOf(TaskFailedException.class)
         .hasMessageContaining("service 'flusher' failed")
@@ -103,16 +106,12 @@ class ServiceLawsTest {
     CountDownLatch sawCancel = new CountDownLatch(1);
     CountDownLatch proceed = new CountDownLatch(1);
     Service s =
-        Service.start(
-            Context.background(),
+        flusherInAwait(
             "slow-flush",
             c -> {
-              c.await(); // woken by the cancel itself: no interrupt reaches this thread
               sawCancel.countDown();
               proceed.await();
-              throw new IOException("flush failed while stopping");
             });
-    awaitWaiting(s.bodyTask(), "ctx.await");
     AtomicReference<StopReport> report = new AtomicReference<>();
     AtomicBoolean interruptedAfter = new AtomicBoolean();
     Thread stopper =
@@ -139,16 +138,12 @@ class ServiceLawsTest {
     CountDownLatch sawCancel = new CountDownLatch(1);
     CountDownLatch proceed = new CountDownLatch(1);
     Service s =
-        Service.start(
-            Context.background(),
+        flusherInAwait(
             "slow-flush",
             c -> {
-              c.await();
               sawCancel.countDown();
               proceed.await();
-              throw new IOException("flush failed while stopping");
             });
-    awaitWaiting(s.bodyTask(), "ctx.await");
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     AtomicBoolean interruptedAfter = new AtomicBoolean();
     Thread closer =

@@ -21,6 +21,32 @@ class ShutdownTest {
     return bytes.toString(StandardCharsets.UTF_8);
   }
 
+  /**
+   * Runs a main under {@code Shutdown.run} that waits for its context and then runs {@code
+   * afterSignal}; {@code signal} is simulated once main runs. Returns the exit code.
+   */
+  private int runSignalled(String signal, VoidWork afterSignal) throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    Thread signaller =
+        Thread.ofVirtual()
+            .start(() -> {
+              Bounded.await(running);
+              assertThat(Shutdown.simulate(signal)).isTrue();
+            });
+    int code =
+        Shutdown.run(
+            Bounded.HANG,
+            ctx -> {
+              running.countDown();
+              ctx.await();
+              afterSignal.run(ctx);
+            },
+            err,
+            false);
+    Bounded.join(signaller);
+    return code;
+  }
+
   @Test
   void mainReturningStopsItsTasksAndExitsZero() {
     Scope[] leftOpen = new Scope[1];
@@ -45,24 +71,8 @@ class ShutdownTest {
 
   @Test
   void aSimulatedSignalCancelsMainsContext() throws Exception {
-    CountDownLatch running = new CountDownLatch(1);
-    Thread signaller =
-        Thread.ofVirtual()
-            .start(() -> {
-              Bounded.await(running);
-              assertThat(Shutdown.simulate("SIGTERM")).isTrue();
-            });
     int code =
-        Shutdown.run(
-            Bounded.HANG,
-            ctx -> {
-              running.countDown();
-              ctx.await();
-              assertThat(ctx.cause()).hasMessage("shutdown: SIGTERM");
-            },
-            err,
-            false);
-    Bounded.join(signaller);
+        runSignalled("SIGTERM", ctx -> assertThat(ctx.cause()).hasMessage("shutdown: SIGTERM"));
     assertThat(code).isEqualTo(Shutdown.OK);
     assertThat(err()).startsWith("tether: shutdown (SIGTERM) clean: 1 task stopped");
   }
@@ -113,24 +123,12 @@ class ShutdownTest {
 
   @Test
   void mainThatThrowsSomethingElseAfterTheSignalFailed() throws Exception {
-    CountDownLatch running = new CountDownLatch(1);
-    Thread signaller =
-        Thread.ofVirtual()
-            .start(() -> {
-              Bounded.await(running);
-              assertThat(Shutdown.simulate("SIGTERM")).isTrue();
-            });
     int code =
-        Shutdown.run(
-            Bounded.HANG,
+        runSignalled(
+            "SIGTERM",
             ctx -> {
-              running.countDown();
-              ctx.await();
               throw new java.io.IOException("could not write the last checkpoint");
-            },
-            err,
-            false);
-    Bounded.join(signaller);
+            });
     assertThat(code).isEqualTo(Shutdown.FAILED);
     assertThat(err())
         .contains("tether: main failed (SIGTERM):")
@@ -139,24 +137,7 @@ class ShutdownTest {
 
   @Test
   void mainEndingWithItsCancellationIsClean() throws Exception {
-    CountDownLatch running = new CountDownLatch(1);
-    Thread signaller =
-        Thread.ofVirtual()
-            .start(() -> {
-              Bounded.await(running);
-              assertThat(Shutdown.simulate("SIGINT")).isTrue();
-            });
-    int code =
-        Shutdown.run(
-            Bounded.HANG,
-            ctx -> {
-              running.countDown();
-              ctx.await();
-              ctx.throwIfDone(); // the cancellation itself
-            },
-            err,
-            false);
-    Bounded.join(signaller);
+    int code = runSignalled("SIGINT", Context::throwIfDone); // the cancellation itself
     assertThat(code).isEqualTo(Shutdown.OK);
     assertThat(err()).startsWith("tether: shutdown (SIGINT) clean:");
   }
