@@ -41,6 +41,7 @@ GROUP_FORKS = {
     "cancel": 3,
     "channel-cancel": 5,
     "pingpong": 5,
+    "pingpong-1carrier": 5,
     "spsc": 5,
     "mpmc": 5,
     "select": 5,
@@ -194,8 +195,7 @@ SCENARIOS = [
             ("ChannelPingPongBench.pingPong_tether", None, "Tether Channel.unbuffered()", T),
         ],
         "targets": [
-            {"issue": "16 #2", "text": "ping-pong <= SynchronousQueue (2 carriers; 1 carrier is not in "
-             "tether-bench/run)", "kind": "ratio",
+            {"issue": "16 #2", "text": "ping-pong <= SynchronousQueue (2 carriers)", "kind": "ratio",
              "tether": "Tether Channel.unbuffered()", "other": "SynchronousQueue", "limit": 1.0},
         ],
         "go": ("PingPong", "unbuffered chan"),
@@ -213,8 +213,43 @@ SCENARIOS = [
             ("ChannelPingPongBench.stream_tether", None, "Tether Channel.unbuffered()", T),
         ],
         "targets": [
-            {"issue": "16 #2", "text": "one-way stream <= SynchronousQueue (2 carriers; 1 carrier is not in "
-             "tether-bench/run)", "kind": "ratio",
+            {"issue": "16 #2", "text": "one-way stream <= SynchronousQueue (2 carriers)", "kind": "ratio",
+             "tether": "Tether Channel.unbuffered()", "other": "SynchronousQueue", "limit": 1.0},
+        ],
+    },
+    # The same benchmarks on one carrier (-Djdk.virtualThreadScheduler.parallelism=1): no spin can
+    # help, every hand-off yields or parks (see ChannelPingPongOneCarrierBench). No Go reference.
+    {
+        "id": "pingpong-1carrier",
+        "group": "pingpong-1carrier",
+        "title": "Channels: unbuffered ping-pong, 1 carrier",
+        "unit": "ns per round trip",
+        "better": LOWER,
+        "rows": [
+            ("ChannelPingPongOneCarrierBench.pingPong_synchronousQueue", None, "SynchronousQueue", P),
+            ("ChannelPingPongOneCarrierBench.pingPong_linkedTransferQueue", None, "LinkedTransferQueue (transfer)", P),
+            ("ChannelPingPongOneCarrierBench.pingPong_jox", None, "jox channels 1.0.1, rendezvous", P),
+            ("ChannelPingPongOneCarrierBench.pingPong_tether", None, "Tether Channel.unbuffered()", T),
+        ],
+        "targets": [
+            {"issue": "16 #2", "text": "ping-pong <= SynchronousQueue (1 carrier)", "kind": "ratio",
+             "tether": "Tether Channel.unbuffered()", "other": "SynchronousQueue", "limit": 1.0},
+        ],
+    },
+    {
+        "id": "stream-1carrier",
+        "group": "pingpong-1carrier",
+        "title": "Channels: one-way unbuffered stream, 1 carrier",
+        "unit": "ns per value",
+        "better": LOWER,
+        "rows": [
+            ("ChannelPingPongOneCarrierBench.stream_synchronousQueue", None, "SynchronousQueue", P),
+            ("ChannelPingPongOneCarrierBench.stream_linkedTransferQueue", None, "LinkedTransferQueue (transfer)", P),
+            ("ChannelPingPongOneCarrierBench.stream_jox", None, "jox channels 1.0.1, rendezvous", P),
+            ("ChannelPingPongOneCarrierBench.stream_tether", None, "Tether Channel.unbuffered()", T),
+        ],
+        "targets": [
+            {"issue": "16 #2", "text": "one-way stream <= SynchronousQueue (1 carrier)", "kind": "ratio",
              "tether": "Tether Channel.unbuffered()", "other": "SynchronousQueue", "limit": 1.0},
         ],
     },

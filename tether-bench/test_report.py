@@ -46,19 +46,42 @@ def line_with(page, *parts):
     return hits[0]
 
 
+def benchmark_methods():
+    """({class: its own @Benchmark method names}, {class: the class it extends}) from the sources."""
+    methods, parent = {}, {}
+    for f in sorted(os.listdir(SOURCES)):
+        with open(os.path.join(SOURCES, f)) as src:
+            text = src.read()
+        cls = f.removesuffix(".java")
+        methods[cls] = [m.group(1) for m in re.finditer(
+            r"@Benchmark\b(?:\s*@\w+(?:\([^)]*\))?)*\s*public\s+[\w.<>\[\], ]+?\s+(\w+)\s*\(", text)]
+        m = re.search(rf"\bclass\s+{cls}\s+extends\s+(\w+)", text)
+        if m:
+            parent[cls] = m.group(1)
+    return methods, parent
+
+
 class Coverage(unittest.TestCase):
     def test_every_benchmark_method_has_a_row(self):
-        """A benchmark added to tether-bench without a row would be dropped from benchmarks.md."""
+        """A benchmark added to tether-bench without a row would be dropped from benchmarks.md.
+        JMH also runs a class's inherited @Benchmark methods under the subclass's name
+        (ChannelPingPongOneCarrierBench): those need rows too."""
         known = {row[0] for sc in report.SCENARIOS for row in sc["rows"]}
+        methods, parent = benchmark_methods()
         missing = []
-        for f in sorted(os.listdir(SOURCES)):
-            with open(os.path.join(SOURCES, f)) as src:
-                text = src.read()
-            for m in re.finditer(r"@Benchmark\b(?:\s*@\w+(?:\([^)]*\))?)*\s*public\s+[\w.<>\[\], ]+?\s+(\w+)\s*\(", text):
-                name = f"{f.removesuffix('.java')}.{m.group(1)}"
-                if name not in known:
-                    missing.append(name)
+        for cls in sorted(methods):
+            own, c = [], cls
+            while c in methods:
+                own += methods[c]
+                c = parent.get(c)
+            missing += [f"{cls}.{m}" for m in own if f"{cls}.{m}" not in known]
         self.assertEqual([], missing)
+
+    def test_inherited_benchmarks_are_seen(self):
+        methods, parent = benchmark_methods()
+        self.assertEqual("ChannelPingPongBench", parent["ChannelPingPongOneCarrierBench"])
+        self.assertEqual([], methods["ChannelPingPongOneCarrierBench"])
+        self.assertIn("stream_tether", methods["ChannelPingPongBench"])
 
     def test_every_main_class_is_known(self):
         for cls in report.MAIN_CLASSES:
@@ -105,7 +128,7 @@ class Verdicts(unittest.TestCase):
 
     def test_ratio_target_missed_when_even_the_best_pairing_misses(self):
         # Best pairing: Tether's 480 against SynchronousQueue's 410 = 1.17 > 1.
-        row = line_with(self.page, "| 16 #2 | ping-pong")
+        row = line_with(self.page, "| 16 #2 | ping-pong <= SynchronousQueue (2 carriers)")
         self.assertIn("ranges allow 1.17 – 3.90", row)
         self.assertTrue(row.endswith("| **MISSED** |"), row)
 
@@ -164,6 +187,39 @@ class FasterOfTwoFloors(unittest.TestCase):
         for limit, verdict in [(1.20, "met"), (1.10, "not established (ranges straddle the limit)"), (0.95, "**MISSED**")]:
             shown, v = report.target_verdict({"kind": "ratio", "limit": limit}, t, floor, report.LOWER)
             self.assertEqual(verdict, v, (limit, shown))
+
+
+class OneCarrier(unittest.TestCase):
+    """Issue 16 #2 on one carrier: ChannelPingPongOneCarrierBench's rows, in their own tables."""
+
+    def test_one_carrier_rows_have_their_own_tables_and_targets(self):
+        # The fixture's ping-pong results, as if they came from the one-carrier class only.
+        one = [r for r in read_json(FIXTURE) if ".ChannelPingPongBench.pingPong_" in r["benchmark"]]
+        for r in one:
+            r["benchmark"] = r["benchmark"].replace(".ChannelPingPongBench.", ".ChannelPingPongOneCarrierBench.")
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "one-carrier.json")
+            write_json(one, path)
+            page = render(path)
+        self.assertNotIn("Other benchmarks in this run", page)
+        section = page.split("### Channels: unbuffered ping-pong, 1 carrier\n")[1].split("###")[0]
+        self.assertIn("Run group `pingpong-1carrier`", section)
+        self.assertIn("| **Tether Channel.unbuffered()** | 510 | 480 – 800 |", section)
+        self.assertIn("**peer ahead**", line_with(section, "unbuffered() vs SynchronousQueue |"))
+        row = line_with(page, "| 16 #2 | ping-pong <= SynchronousQueue (1 carrier)")
+        self.assertIn("ranges allow 1.17 – 3.90", row)
+        self.assertTrue(row.endswith("| **MISSED** |"), row)
+        # Nothing leaks into the two-carrier tables, nor into the one-carrier stream.
+        for text in ("ping-pong <= SynchronousQueue (2 carriers)", "one-way stream <= SynchronousQueue (1 carrier)"):
+            self.assertTrue(line_with(page, f"| 16 #2 | {text}").endswith("| not run | not run |"), text)
+
+    def test_planned_in_their_own_group_with_five_rounds(self):
+        steps = report.plan("full", only="ChannelPingPongOneCarrierBench")
+        self.assertEqual({"pingpong-1carrier"}, {s[2] for s in steps})
+        self.assertEqual(5, max(s[1] for s in steps))
+        self.assertEqual(8 * 5, len(steps))
+        # The two-carrier class's name is not a prefix match of the one-carrier class's.
+        self.assertEqual({"pingpong"}, {s[2] for s in report.plan("full", only="ChannelPingPongBench")})
 
 
 class BetterOfTwoQueues(unittest.TestCase):
