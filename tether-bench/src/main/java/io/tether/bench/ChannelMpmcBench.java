@@ -4,6 +4,7 @@ import static io.tether.bench.ChannelCrew.BOXES;
 
 import io.tether.Channel;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,8 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Buffered, 4 producers and 4 consumers on one channel of capacity {@value #CAPACITY}: Tether's
- * buffered {@link Channel} next to jox's buffered channel and {@link ArrayBlockingQueue}, in the
- * same JVM run.
+ * buffered {@link Channel} next to jox's buffered channel, {@link ArrayBlockingQueue} and {@link
+ * LinkedBlockingQueue} (bounded to the same capacity), in the same JVM run. Issue 16's target is
+ * "at least the better of the two JDK queues, in every fork" (see {@link ChannelSpscBench}).
  *
  * <p>One operation: each producer sends its own {@value #PER_THREAD} distinct values, each consumer
  * receives exactly {@value #PER_THREAD}; so {@value #VALUES} values in all. Each consumer checks
@@ -108,6 +110,13 @@ public class ChannelMpmcBench {
   @OperationsPerInvocation(VALUES)
   public void mpmc4x4_arrayBlockingQueue() throws Exception {
     ArrayBlockingQueue<Integer> q = new ArrayBlockingQueue<>(CAPACITY);
+    run(q::put, q::take);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(VALUES)
+  public void mpmc4x4_linkedBlockingQueue() throws Exception {
+    LinkedBlockingQueue<Integer> q = new LinkedBlockingQueue<>(CAPACITY);
     run(q::put, q::take);
   }
 

@@ -39,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * thread; it is the pinger. The echo thread is a fresh virtual thread per operation ({@link
  * ChannelCrew}), joined before the operation returns, so no thread survives an operation; its start
  * and join are amortized over {@value #ROUNDS} round trips. Every peer is driven this way, with the
- * default scheduler (as many carriers as CPUs: 2 on the recorded machine).
+ * default scheduler (as many carriers as CPUs: 2 on the recorded machine). {@link
+ * ChannelPingPongOneCarrierBench} runs the same benchmarks on one carrier.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
