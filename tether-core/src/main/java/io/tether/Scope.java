@@ -616,8 +616,8 @@ public final class Scope extends ContextOwner implements AutoCloseable {
    */
   private void refuseFromOwnTask(String what) {
     Thread me = Thread.currentThread();
-    if (!me.isVirtual()) {
-      return; // every task runs on a virtual thread
+    if (!me.isVirtual() || count.live() == 0) {
+      return; // every task runs on a virtual thread, and counts as live until its body is over
     }
     for (Task<?> t : liveTasks) {
       if (t.thread == me) {

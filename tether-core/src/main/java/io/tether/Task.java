@@ -302,11 +302,15 @@ public final class Task<T> extends ContextOwner {
     t.interrupt();
   }
 
-  /** The Tether wait this task's thread is parked in now, or null (for the cancel). */
+  /**
+   * The Tether wait this task's thread is parked in now, or null (for the cancel). Null, without
+   * asking, when the caller is the task's own thread (running, so parked in nothing): the case of
+   * every task's end, which releases its context.
+   */
   @Override
   Waits.Wait parkedIn() {
     Thread t = thread;
-    return t == null ? null : Waits.of(t);
+    return t == null || t == Thread.currentThread() ? null : Waits.of(t);
   }
 
   /** A task's context is not linked on its scope's: the scope cancels its live tasks itself. */
