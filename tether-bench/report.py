@@ -718,7 +718,7 @@ def target_verdict(tg, t, o, better):
         if len(pr) < MIN_FORKS:
             return shown, f"not established ({len(pr)} paired rounds)"
         ok = sum(1 for x in pr if x <= lim)
-        return shown, "met (every round)" if ok == len(pr) else f"**MISSED** ({len(pr) - ok} of {len(pr)} rounds)"
+        return shown, "met (every round)" if ok == len(pr) else f"**MISSED** in {len(pr) - ok} of {len(pr)} rounds"
     if hi <= lim:
         return shown, "met"
     if lo > lim:

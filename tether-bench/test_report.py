@@ -137,7 +137,7 @@ class Verdicts(unittest.TestCase):
         # 11.5, 12, 10. Ratios to Tether (11, 11, 13): 1.05, 1.09, 0.77: rounds 1 and 2 miss
         # (against ABQ alone only round 2 would).
         row = line_with(self.page, "| 16 #4 | buffered SPSC, cap 16")
-        self.assertIn("**MISSED** (2 of 3 rounds)", row)
+        self.assertIn("**MISSED** in 2 of 3 rounds", row)
         self.assertIn("paired 0.77 – 1.09 over 3 rounds", row)
         row = line_with(self.page, "Tether Channel.buffered(16) vs ArrayBlockingQueue |")
         self.assertIn("not established (ranges overlap)", row)
@@ -243,7 +243,7 @@ class BetterOfTwoQueues(unittest.TestCase):
         # in round 1.
         t = {"median": 13.5, "min": 13, "max": 15, "n": 3, "by_round": {1: 13, 2: 15, 3: 13.5}}
         tg = {"kind": "ratio", "limit": 1.0, "every_fork": True}
-        self.assertEqual("**MISSED** (1 of 3 rounds)", report.target_verdict(tg, t, best, report.HIGHER)[1])
+        self.assertEqual("**MISSED** in 1 of 3 rounds", report.target_verdict(tg, t, best, report.HIGHER)[1])
         t["by_round"][1] = 14
         self.assertEqual("met (every round)", report.target_verdict(tg, t, best, report.HIGHER)[1])
 
