@@ -96,7 +96,15 @@ public final class Scope extends ContextOwner implements AutoCloseable {
   }
 
   /** Thread factories are safe for concurrent use; builders are not. */
-  private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
+  /**
+   * Makes every task's thread: virtual. Tether's own schedule exploration (Lincheck's model
+   * checker, which cannot drive virtual threads) sets {@code tether.internal.platformTasks} to run
+   * tasks on platform threads instead; not for users.
+   */
+  private static final ThreadFactory VIRTUAL =
+      Boolean.getBoolean("tether.internal.platformTasks")
+          ? Thread.ofPlatform().daemon().factory()
+          : Thread.ofVirtual().factory();
 
   private final long id;
   private final String name; // null: "scope-<id>" on demand
