@@ -26,6 +26,21 @@ final class ChannelCrew {
     void run() throws Exception;
   }
 
+  /**
+   * A send of whichever peer ({@code ch::send}, {@code q::put}, {@code q::transfer}). Every driver
+   * below takes its peer's operations as method references: each benchmark method runs in forks of
+   * its own, so each reference is monomorphic there and inlined, and the indirection costs the same
+   * for every peer.
+   */
+  interface Sender {
+    void send(Integer v) throws InterruptedException;
+  }
+
+  /** A receive of whichever peer ({@code ch::receive}, {@code q::take}). */
+  interface Receiver {
+    Integer receive() throws InterruptedException;
+  }
+
   /** The values sent: {@code BOXES[i]} holds {@code i + 1}. Preallocated: no boxing per send. */
   static final Integer[] BOXES = new Integer[100_000];
 
@@ -107,6 +122,25 @@ final class ChannelCrew {
         throw new IllegalStateException("crew thread " + i + " ignores interruption");
       }
     }
+  }
+
+  /**
+   * One operation of a one-way transfer: a fresh crew thread sends {@code BOXES[0..values)} with
+   * {@code sender}; the calling thread (the JMH worker) receives as many with {@code receiver} and
+   * checks each is the very object sent at that position (FIFO, no loss, no duplicate).
+   */
+  static void oneWay(int values, Sender sender, Receiver receiver) throws Exception {
+    ChannelCrew crew = new ChannelCrew(1);
+    crew.start(() -> {
+      for (int i = 0; i < values; i++) {
+        sender.send(BOXES[i]);
+      }
+    });
+    crew.run(() -> {
+      for (int i = 0; i < values; i++) {
+        expectSame(BOXES[i], receiver.receive());
+      }
+    });
   }
 
   /** Fails unless {@code got} is the very object {@code expected}. */

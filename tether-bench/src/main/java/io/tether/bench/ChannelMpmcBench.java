@@ -3,6 +3,8 @@ package io.tether.bench;
 import static io.tether.bench.ChannelCrew.BOXES;
 
 import io.tether.Channel;
+import io.tether.bench.ChannelCrew.Receiver;
+import io.tether.bench.ChannelCrew.Sender;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -69,15 +71,6 @@ public class ChannelMpmcBench {
 
   private final long[] squares = new long[CONSUMERS];
 
-  /** A send, or a receive, of whichever peer. */
-  interface Sender {
-    void send(Integer v) throws InterruptedException;
-  }
-
-  interface Receiver {
-    Integer receive() throws InterruptedException;
-  }
-
   @Setup(Level.Trial)
   public void checkDriver() {
     ChannelCrew.checkVirtualDriver();
@@ -120,10 +113,7 @@ public class ChannelMpmcBench {
     run(q::put, q::take);
   }
 
-  /**
-   * The same driver for every peer; the method references above are monomorphic per benchmark (each
-   * benchmark method runs in its own fork), so the indirection costs the same for all.
-   */
+  /** The same driver for every peer (see {@link ChannelCrew.Sender} on the indirection). */
   private void run(Sender sender, Receiver receiver) throws Exception {
     ChannelCrew crew = new ChannelCrew(PRODUCERS + CONSUMERS);
     for (int p = 0; p < PRODUCERS; p++) {

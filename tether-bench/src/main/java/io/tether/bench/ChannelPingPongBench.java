@@ -4,6 +4,8 @@ import static io.tether.bench.ChannelCrew.BOXES;
 import static io.tether.bench.ChannelCrew.expectSame;
 
 import io.tether.Channel;
+import io.tether.bench.ChannelCrew.Receiver;
+import io.tether.bench.ChannelCrew.Sender;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
@@ -73,19 +75,7 @@ public class ChannelPingPongBench {
   public void pingPong_tether() throws Exception {
     Channel<Integer> ping = Channel.unbuffered();
     Channel<Integer> pong = Channel.unbuffered();
-    ChannelCrew crew = new ChannelCrew(1);
-    crew.start(() -> {
-      for (int i = 0; i < ROUNDS; i++) {
-        pong.send(ping.receive());
-      }
-    });
-    crew.run(() -> {
-      for (int i = 0; i < ROUNDS; i++) {
-        Integer v = BOXES[i];
-        ping.send(v);
-        expectSame(v, pong.receive());
-      }
-    });
+    pingPong(ping::send, ping::receive, pong::send, pong::receive);
   }
 
   @Benchmark
@@ -95,19 +85,7 @@ public class ChannelPingPongBench {
         com.softwaremill.jox.Channel.newRendezvousChannel();
     com.softwaremill.jox.Channel<Integer> pong =
         com.softwaremill.jox.Channel.newRendezvousChannel();
-    ChannelCrew crew = new ChannelCrew(1);
-    crew.start(() -> {
-      for (int i = 0; i < ROUNDS; i++) {
-        pong.send(ping.receive());
-      }
-    });
-    crew.run(() -> {
-      for (int i = 0; i < ROUNDS; i++) {
-        Integer v = BOXES[i];
-        ping.send(v);
-        expectSame(v, pong.receive());
-      }
-    });
+    pingPong(ping::send, ping::receive, pong::send, pong::receive);
   }
 
   @Benchmark
@@ -115,19 +93,7 @@ public class ChannelPingPongBench {
   public void pingPong_synchronousQueue() throws Exception {
     SynchronousQueue<Integer> ping = new SynchronousQueue<>();
     SynchronousQueue<Integer> pong = new SynchronousQueue<>();
-    ChannelCrew crew = new ChannelCrew(1);
-    crew.start(() -> {
-      for (int i = 0; i < ROUNDS; i++) {
-        pong.put(ping.take());
-      }
-    });
-    crew.run(() -> {
-      for (int i = 0; i < ROUNDS; i++) {
-        Integer v = BOXES[i];
-        ping.put(v);
-        expectSame(v, pong.take());
-      }
-    });
+    pingPong(ping::put, ping::take, pong::put, pong::take);
   }
 
   @Benchmark
@@ -135,17 +101,28 @@ public class ChannelPingPongBench {
   public void pingPong_linkedTransferQueue() throws Exception {
     LinkedTransferQueue<Integer> ping = new LinkedTransferQueue<>();
     LinkedTransferQueue<Integer> pong = new LinkedTransferQueue<>();
+    pingPong(ping::transfer, ping::take, pong::transfer, pong::take);
+  }
+
+  /**
+   * One operation of ping-pong, the same for every peer (see {@link ChannelCrew.Sender} on the
+   * indirection): a crew thread echoes each value from {@code ping} to {@code pong}; the calling
+   * thread (the JMH worker) sends each value and checks it gets the very object back.
+   */
+  private static void pingPong(
+      Sender pingSend, Receiver pingReceive, Sender pongSend, Receiver pongReceive)
+      throws Exception {
     ChannelCrew crew = new ChannelCrew(1);
     crew.start(() -> {
       for (int i = 0; i < ROUNDS; i++) {
-        pong.transfer(ping.take());
+        pongSend.send(pingReceive.receive());
       }
     });
     crew.run(() -> {
       for (int i = 0; i < ROUNDS; i++) {
         Integer v = BOXES[i];
-        ping.transfer(v);
-        expectSame(v, pong.take());
+        pingSend.send(v);
+        expectSame(v, pongReceive.receive());
       }
     });
   }
@@ -156,67 +133,27 @@ public class ChannelPingPongBench {
   @OperationsPerInvocation(ROUNDS)
   public void stream_tether() throws Exception {
     Channel<Integer> ch = Channel.unbuffered();
-    ChannelCrew crew = new ChannelCrew(1);
-    crew.start(() -> {
-      for (int i = 0; i < ROUNDS; i++) {
-        ch.send(BOXES[i]);
-      }
-    });
-    crew.run(() -> {
-      for (int i = 0; i < ROUNDS; i++) {
-        expectSame(BOXES[i], ch.receive());
-      }
-    });
+    ChannelCrew.oneWay(ROUNDS, ch::send, ch::receive);
   }
 
   @Benchmark
   @OperationsPerInvocation(ROUNDS)
   public void stream_jox() throws Exception {
     com.softwaremill.jox.Channel<Integer> ch = com.softwaremill.jox.Channel.newRendezvousChannel();
-    ChannelCrew crew = new ChannelCrew(1);
-    crew.start(() -> {
-      for (int i = 0; i < ROUNDS; i++) {
-        ch.send(BOXES[i]);
-      }
-    });
-    crew.run(() -> {
-      for (int i = 0; i < ROUNDS; i++) {
-        expectSame(BOXES[i], ch.receive());
-      }
-    });
+    ChannelCrew.oneWay(ROUNDS, ch::send, ch::receive);
   }
 
   @Benchmark
   @OperationsPerInvocation(ROUNDS)
   public void stream_synchronousQueue() throws Exception {
     SynchronousQueue<Integer> ch = new SynchronousQueue<>();
-    ChannelCrew crew = new ChannelCrew(1);
-    crew.start(() -> {
-      for (int i = 0; i < ROUNDS; i++) {
-        ch.put(BOXES[i]);
-      }
-    });
-    crew.run(() -> {
-      for (int i = 0; i < ROUNDS; i++) {
-        expectSame(BOXES[i], ch.take());
-      }
-    });
+    ChannelCrew.oneWay(ROUNDS, ch::put, ch::take);
   }
 
   @Benchmark
   @OperationsPerInvocation(ROUNDS)
   public void stream_linkedTransferQueue() throws Exception {
     LinkedTransferQueue<Integer> ch = new LinkedTransferQueue<>();
-    ChannelCrew crew = new ChannelCrew(1);
-    crew.start(() -> {
-      for (int i = 0; i < ROUNDS; i++) {
-        ch.transfer(BOXES[i]);
-      }
-    });
-    crew.run(() -> {
-      for (int i = 0; i < ROUNDS; i++) {
-        expectSame(BOXES[i], ch.take());
-      }
-    });
+    ChannelCrew.oneWay(ROUNDS, ch::transfer, ch::take);
   }
 }

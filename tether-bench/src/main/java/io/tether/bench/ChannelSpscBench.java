@@ -1,8 +1,5 @@
 package io.tether.bench;
 
-import static io.tether.bench.ChannelCrew.BOXES;
-import static io.tether.bench.ChannelCrew.expectSame;
-
 import io.tether.Channel;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -81,17 +78,7 @@ public class ChannelSpscBench {
   @OperationsPerInvocation(VALUES)
   public void spsc_tether() throws Exception {
     Channel<Integer> ch = Channel.buffered(capacity);
-    ChannelCrew crew = new ChannelCrew(1);
-    crew.start(() -> {
-      for (int i = 0; i < VALUES; i++) {
-        ch.send(BOXES[i]);
-      }
-    });
-    crew.run(() -> {
-      for (int i = 0; i < VALUES; i++) {
-        expectSame(BOXES[i], ch.receive());
-      }
-    });
+    ChannelCrew.oneWay(VALUES, ch::send, ch::receive);
   }
 
   @Benchmark
@@ -99,51 +86,21 @@ public class ChannelSpscBench {
   public void spsc_jox() throws Exception {
     com.softwaremill.jox.Channel<Integer> ch =
         com.softwaremill.jox.Channel.newBufferedChannel(capacity);
-    ChannelCrew crew = new ChannelCrew(1);
-    crew.start(() -> {
-      for (int i = 0; i < VALUES; i++) {
-        ch.send(BOXES[i]);
-      }
-    });
-    crew.run(() -> {
-      for (int i = 0; i < VALUES; i++) {
-        expectSame(BOXES[i], ch.receive());
-      }
-    });
+    ChannelCrew.oneWay(VALUES, ch::send, ch::receive);
   }
 
   @Benchmark
   @OperationsPerInvocation(VALUES)
   public void spsc_arrayBlockingQueue() throws Exception {
     ArrayBlockingQueue<Integer> q = new ArrayBlockingQueue<>(capacity);
-    ChannelCrew crew = new ChannelCrew(1);
-    crew.start(() -> {
-      for (int i = 0; i < VALUES; i++) {
-        q.put(BOXES[i]);
-      }
-    });
-    crew.run(() -> {
-      for (int i = 0; i < VALUES; i++) {
-        expectSame(BOXES[i], q.take());
-      }
-    });
+    ChannelCrew.oneWay(VALUES, q::put, q::take);
   }
 
   @Benchmark
   @OperationsPerInvocation(VALUES)
   public void spsc_linkedBlockingQueue() throws Exception {
     LinkedBlockingQueue<Integer> q = new LinkedBlockingQueue<>(capacity);
-    ChannelCrew crew = new ChannelCrew(1);
-    crew.start(() -> {
-      for (int i = 0; i < VALUES; i++) {
-        q.put(BOXES[i]);
-      }
-    });
-    crew.run(() -> {
-      for (int i = 0; i < VALUES; i++) {
-        expectSame(BOXES[i], q.take());
-      }
-    });
+    ChannelCrew.oneWay(VALUES, q::put, q::take);
   }
 
   /** Unbounded: {@link #capacity} does not apply (see the class comment). */
@@ -151,16 +108,6 @@ public class ChannelSpscBench {
   @OperationsPerInvocation(VALUES)
   public void spsc_linkedTransferQueueUnbounded() throws Exception {
     LinkedTransferQueue<Integer> q = new LinkedTransferQueue<>();
-    ChannelCrew crew = new ChannelCrew(1);
-    crew.start(() -> {
-      for (int i = 0; i < VALUES; i++) {
-        q.put(BOXES[i]);
-      }
-    });
-    crew.run(() -> {
-      for (int i = 0; i < VALUES; i++) {
-        expectSame(BOXES[i], q.take());
-      }
-    });
+    ChannelCrew.oneWay(VALUES, q::put, q::take);
   }
 }
