@@ -671,6 +671,12 @@ def compare(t, o, better, other_role):
     return "not established (ranges overlap)"
 
 
+def target_others(tg):
+    """The labels a target compares Tether with: one row, or ("the better of") several."""
+    other = tg.get("other")
+    return other if isinstance(other, tuple) else (other,)
+
+
 def best_of(summaries, better):
     """The better of several rows, per round (rounds in which all ran): a synthetic summary."""
     common = set.intersection(*(set(s["by_round"]) for s in summaries))
@@ -759,9 +765,7 @@ def scenario_table(sc, by_key, out, target_rows):
     # Which targets each comparison checks.
     checks = {}
     for tg in sc["targets"]:
-        others = tg.get("other")
-        others = others if isinstance(others, tuple) else (others,)
-        for o in others:
+        for o in target_others(tg):
             checks.setdefault((tg["tether"], o), []).append(f"issue {tg['issue']}")
         if tg["kind"] == "abs":
             checks.setdefault((tg["tether"], None), []).append(f"issue {tg['issue']}")
@@ -803,8 +807,7 @@ def scenario_table(sc, by_key, out, target_rows):
             shown, v = target_verdict(tg, t, None, better)
             target_rows.append((tg, f"{shown} {sc['unit']}", v))
             continue
-        others = tg["other"] if isinstance(tg["other"], tuple) else (tg["other"],)
-        os_ = [summaries.get(o) for o in others]
+        os_ = [summaries.get(o) for o in target_others(tg)]
         if t is None or any(o is None for o in os_):
             target_rows.append((tg, "not run", "not run"))
             continue
