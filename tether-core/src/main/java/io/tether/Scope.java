@@ -101,7 +101,7 @@ public final class Scope extends ContextOwner implements AutoCloseable {
    * checker, which cannot drive virtual threads) sets {@code tether.internal.platformTasks} to run
    * tasks on platform threads instead; not for users.
    */
-  private static final ThreadFactory VIRTUAL =
+  private static final ThreadFactory TASK_THREADS =
       Boolean.getBoolean("tether.internal.platformTasks")
           ? Thread.ofPlatform().daemon().factory()
           : Thread.ofVirtual().factory();
@@ -369,7 +369,7 @@ public final class Scope extends ContextOwner implements AutoCloseable {
       releaseSlot();
       throw e;
     }
-    Thread thread = VIRTUAL.newThread(task::execute);
+    Thread thread = TASK_THREADS.newThread(task::execute);
     task.thread = thread;
     if (!count.countIn()) {
       releaseSlot();

@@ -43,7 +43,7 @@ class ScopeScheduleTest {
           check(
               t.context().isDone(),
               "a task spawned under a cancelled scope was missed by the cancel");
-          closeQuietly(scope);
+          scope.close();
           check(
               t.state() != Task.State.RUNNING,
               "close() returned while its task " + t + " was live");
@@ -83,7 +83,7 @@ class ScopeScheduleTest {
               });
           Thread closer =
               start(() -> {
-                closeQuietly(scope);
+                scope.close();
                 runningAfterClose.set(running.get());
               });
           join(spawner, closer);
@@ -95,16 +95,5 @@ class ScopeScheduleTest {
               "refused".equals(o) || (o instanceof Task<?> t && t.state() != Task.State.RUNNING),
               "the spawn neither was refused nor ended by close(): " + o);
         });
-  }
-
-  /**
-   * Closes, keeping the interrupt status; the scenarios' tasks end by cancellation, not failure.
-   */
-  private static void closeQuietly(Scope scope) {
-    try {
-      scope.close();
-    } catch (RuntimeException e) {
-      throw new AssertionError("close() threw " + e, e);
-    }
   }
 }
