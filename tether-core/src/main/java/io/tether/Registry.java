@@ -124,7 +124,53 @@ final class Registry {
 
   private static final AtomicLong IDS = new AtomicLong();
 
-  private static final Set<Scope> SCOPES = ConcurrentHashMap.newKeySet();
+  /**
+   * The open scopes, in stripes chosen by the opening thread's id, so that threads opening scopes
+   * at once on different carriers seldom add to the same chunk. A {@link LiveSet} rather than a
+   * concurrent hash set: registering and unregistering a scope there was the largest part of an
+   * empty scope's cost (figures in docs/benchmarks-notes.md).
+   */
+  private static final OpenScopes[] SCOPES = stripes();
+
+  private static OpenScopes[] stripes() {
+    int n = Integer.highestOneBit(Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 64));
+    OpenScopes[] out = new OpenScopes[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = new OpenScopes();
+    }
+    return out;
+  }
+
+  /** One stripe of the open scopes; each scope keeps its place, and its stripe, in its fields. */
+  static final class OpenScopes extends LiveSet<Scope> {
+    @Override
+    void placed(Scope scope, Chunk chunk, int slot) {
+      scope.registeredIn = this;
+      scope.registryChunk = chunk;
+      scope.registrySlot = slot;
+    }
+
+    @Override
+    Chunk chunkOf(Scope scope) {
+      return scope.registryChunk;
+    }
+
+    @Override
+    int slotOf(Scope scope) {
+      return scope.registrySlot;
+    }
+  }
+
+  /** A copy of the open scopes, stripe by stripe (weakly consistent, as {@link LiveSet} is). */
+  private static List<Scope> scopes() {
+    List<Scope> out = new ArrayList<>();
+    for (OpenScopes stripe : SCOPES) {
+      for (Scope scope : stripe) {
+        out.add(scope);
+      }
+    }
+    return out;
+  }
 
   /** What else is listed beside scopes (tickers, which sit in a layer above this one). */
   private static final Set<Listed> OTHERS = ConcurrentHashMap.newKeySet();
@@ -142,12 +188,15 @@ final class Registry {
     return IDS.incrementAndGet();
   }
 
+  /** Registers an open scope; once per scope. */
   static void add(Scope scope) {
-    SCOPES.add(scope);
+    long h = Thread.currentThread().threadId() * 0x9E3779B97F4A7C15L; // spread consecutive ids
+    SCOPES[(int) (h >>> 32) & (SCOPES.length - 1)].add(scope);
   }
 
+  /** Unregisters a scope added before; once per scope. */
   static void remove(Scope scope) {
-    SCOPES.remove(scope);
+    scope.registeredIn.remove(scope);
   }
 
   static void add(Listed entry) {
@@ -161,7 +210,7 @@ final class Registry {
   /** The roles (services, supervisors) of the scopes registered now. */
   static List<ScopeRole> roles() {
     List<ScopeRole> out = new ArrayList<>();
-    for (Scope scope : SCOPES) {
+    for (Scope scope : scopes()) {
       ScopeRole r = scope.role();
       if (r != null) {
         out.add(r);
@@ -174,7 +223,7 @@ final class Registry {
     Snapshot at = new Snapshot();
     List<TaskInfo> out = new ArrayList<>();
     // Each entry carries its owner's id, so a tool can rebuild the tree without reading paths.
-    for (Scope scope : SCOPES) {
+    for (Scope scope : scopes()) {
       TaskInfo info = scope.info(at, idOf(scope.owner()));
       out.add(info);
       for (Task<?> task : scope.liveTasks()) {

@@ -130,6 +130,13 @@ public final class Scope extends ContextOwner implements AutoCloseable {
    */
   private volatile Object closedAt;
 
+  /** Where the registry holds this scope while it is open; set by {@link Registry#add}. */
+  Registry.OpenScopes registeredIn;
+
+  LiveSet.Chunk registryChunk;
+
+  int registrySlot;
+
   /** Tasks that failed, in the order they failed. */
   private final FailureLog failures = new FailureLog();
 
@@ -173,8 +180,13 @@ public final class Scope extends ContextOwner implements AutoCloseable {
 
     @Override
     void onDone(ContextErrors.Done done) {
-      for (Task<?> t : scope.liveTasks) {
-        t.context.onDone(done);
+      // None live: skip the walk (a scope's close usually finds its tasks ended). A spawn counts
+      // its task in before it reads whether this context is done, and this reads the count after
+      // the context was made done: if the count showed none, that spawn sees the cancel itself.
+      if (scope.count.live() > 0) {
+        for (Task<?> t : scope.liveTasks) {
+          t.context.onDone(done);
+        }
       }
       SpawnLimit l = scope.limit;
       if (l != null) {

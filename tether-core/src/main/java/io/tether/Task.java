@@ -88,7 +88,7 @@ public final class Task<T> extends ContextOwner {
   final Object spawnSite; // null, a StackTraceElement or a StackTraceElement[]
 
   /** Where the scope's live set holds this task; set by the spawner before the thread starts. */
-  LiveTasks.Chunk liveChunk;
+  LiveSet.Chunk liveChunk;
 
   int liveSlot;
 

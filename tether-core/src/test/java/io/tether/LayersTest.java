@@ -53,6 +53,7 @@ class LayersTest {
               "FailureLog",
               "SpawnLimit",
               "LiveCount",
+              "LiveSet",
               "LiveTasks",
               "Outcomes",
               "Work",

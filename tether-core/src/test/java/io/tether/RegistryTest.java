@@ -122,6 +122,64 @@ class RegistryTest {
     assertThat(under("million")).isEmpty();
   }
 
+  /**
+   * The registry's scopes are held in stripes by opening thread, and a scope is often closed on
+   * another thread than the one that opened it: whatever the threads, a snapshot shows exactly the
+   * scopes still open, and none once all are closed.
+   */
+  @Test
+  void scopesOpenedAndClosedOnManyThreadsShowExactlyWhileOpen() throws Exception {
+    int threads = 8;
+    int perThread = 3 * LiveSet.MAX_SLOTS + 5; // several chunks per stripe
+    List<List<Scope>> opened = new java.util.ArrayList<>();
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    List<Thread> openers = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      List<Scope> mine = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      opened.add(mine);
+      String prefix = "stripes-" + t + "-";
+      openers.add(
+          Thread.ofPlatform()
+              .start(() -> {
+                try {
+                  go.await();
+                } catch (InterruptedException e) {
+                  throw new AssertionError(e);
+                }
+                for (int i = 0; i < perThread; i++) {
+                  mine.add(Scope.open(Context.background(), prefix + i));
+                }
+              }));
+    }
+    go.countDown();
+    for (Thread t : openers) {
+      Bounded.join(t);
+    }
+    // Close every other scope of each thread, on this thread.
+    java.util.Set<String> expected = new java.util.HashSet<>();
+    for (List<Scope> mine : opened) {
+      for (int i = 0; i < mine.size(); i++) {
+        if (i % 2 == 0) {
+          mine.get(i).close();
+        } else {
+          expected.add(mine.get(i).name());
+        }
+      }
+    }
+    List<String> shown =
+        Tasks.snapshot().stream()
+            .map(TaskInfo::path)
+            .filter(p -> p.startsWith("stripes-"))
+            .toList();
+    assertThat(shown).containsExactlyInAnyOrderElementsOf(expected);
+    for (List<Scope> mine : opened) {
+      for (int i = 1; i < mine.size(); i += 2) {
+        mine.get(i).close();
+      }
+    }
+    assertThat(Tasks.snapshot()).noneMatch(i -> i.path().startsWith("stripes-"));
+  }
+
   @Test
   void anEndedTaskIsNotKeptReachable() throws Exception {
     WeakReference<Task<byte[]>> ref;
