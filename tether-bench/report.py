@@ -125,6 +125,18 @@ SCENARIOS = [
         "go": ("SpawnSingle", "one goroutine + WaitGroup"),
     },
     {
+        "id": "spawn-empty",
+        "group": "spawn",
+        "title": "No task: open, join, close (the owner's own bookkeeping)",
+        "unit": "ns per operation",
+        "better": LOWER,
+        "rows": [
+            ("ScopeSpawnBenchSts.empty_sts", None, "StructuredTaskScope (JDK 25 preview)", P),
+            ("ScopeSpawnBench.empty_tether", None, "Tether Scope", T),
+        ],
+        "targets": [],
+    },
+    {
         "id": "cancel-10k",
         "group": "cancel",
         "title": "Cancel 10,000 parked tasks, until all have exited",

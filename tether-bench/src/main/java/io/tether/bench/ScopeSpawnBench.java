@@ -33,6 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code batch10k_*}: start 10,000 tasks with an empty body and wait for all of them; the
  *       score is per task ({@link OperationsPerInvocation}).
  *   <li>{@code single_*}: one task: open the owner, start one task, wait, close. Per operation.
+ *   <li>{@code empty_*}: open the owner, wait, close, with no task: what the owner's own
+ *       bookkeeping costs, without the thread start and the park and unpark that dominate {@code
+ *       single_*}.
  * </ul>
  *
  * <p><b>Who drives.</b> User code spawns from a virtual thread (a request handler, or a task), so
@@ -216,6 +219,18 @@ public class ScopeSpawnBench {
   private static void tetherSingle() throws InterruptedException {
     try (Scope scope = Scope.open(Context.background())) {
       scope.go(EMPTY_WORK);
+      scope.join();
+    }
+  }
+
+  // ---- 3. no task: the owner's own bookkeeping ----
+
+  @Benchmark
+  @Fork(
+      value = FORKS,
+      jvmArgsAppend = {VIRTUAL_DRIVER, XMS, XMX, SITES_CALLER})
+  public void empty_tether() throws InterruptedException {
+    try (Scope scope = Scope.open(Context.background())) {
       scope.join();
     }
   }

@@ -72,4 +72,11 @@ public class ScopeSpawnBenchSts {
       scope.join();
     }
   }
+
+  @Benchmark
+  public void empty_sts() throws InterruptedException {
+    try (StructuredTaskScope<Object, Void> scope = StructuredTaskScope.open()) {
+      scope.join();
+    }
+  }
 }
