@@ -419,8 +419,10 @@ public final class Scope extends ContextOwner implements AutoCloseable {
   /** Called once per task, on its thread, after its end state is published. */
   void taskEnded(Task<?> task, Task.State end) {
     liveTasks.remove(task);
-    if (end != Task.State.SUCCEEDED) {
-      notAllSucceeded = true; // before the count drops: join() reads it after seeing none live
+    if (end != Task.State.SUCCEEDED && !notAllSucceeded) {
+      // Before the count drops: join() reads it after seeing none live. Read first: when a cancel
+      // ends 10k tasks, only the first writes the line every other task's end then reads.
+      notAllSucceeded = true;
     }
     releaseSlot();
     count.countOut(this);
