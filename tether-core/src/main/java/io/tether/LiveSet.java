@@ -164,6 +164,9 @@ abstract class LiveSet<E> implements Iterable<E> {
     if (o != null) {
       o.newer = n;
     }
+    // A removed member may outlive its removal (a task handle, a closed scope) and keeps its chunk
+    // reachable: that chunk must not keep the newer ones too.
+    c.newer = null;
   }
 
   /** How many chunks an iteration walks now (for tests: dead chunks must not pile up). */

@@ -11,10 +11,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The task registry: every live scope and ticker, and through each scope its live tasks.
  *
- * <p>Layout: scopes and tickers sit in concurrent sets, added at open/start and removed once closed
- * (a scope: closed with no live task left); each scope keeps its live tasks in a concurrent set of
- * its own, which it needs anyway to cancel, join, stop and name stragglers. Registering a task is
- * one lock-free insert; an ended task or scope is reachable from nowhere here.
+ * <p>Layout: open scopes sit in striped {@link LiveSet}s, added at open and removed once closed
+ * with no live task left; tickers in a concurrent set, added at start and removed at stop. Each
+ * scope keeps its live tasks in a {@link LiveTasks} of its own, which it needs anyway to cancel,
+ * join, stop and name stragglers. Registering a scope or a task is a lock-free insert into a slot;
+ * an ended task or a closed scope is reachable from nowhere here.
  *
  * <p>A snapshot iterates those sets (weakly consistent iterators: never a lock, so it never blocks
  * a spawn) and reads each entry's state once into an immutable record.
@@ -141,24 +142,39 @@ final class Registry {
     return out;
   }
 
-  /** One stripe of the open scopes; each scope keeps its place, and its stripe, in its fields. */
+  /**
+   * One stripe of the open scopes; each scope keeps its place, and its stripe, in its {@link
+   * Place}.
+   */
   static final class OpenScopes extends LiveSet<Scope> {
     @Override
     void placed(Scope scope, Chunk chunk, int slot) {
-      scope.registeredIn = this;
-      scope.registryChunk = chunk;
-      scope.registrySlot = slot;
+      Place p = scope.registryPlace;
+      p.stripe = this;
+      p.chunk = chunk;
+      p.slot = slot;
     }
 
     @Override
     Chunk chunkOf(Scope scope) {
-      return scope.registryChunk;
+      return scope.registryPlace.chunk;
     }
 
     @Override
     int slotOf(Scope scope) {
-      return scope.registrySlot;
+      return scope.registryPlace.slot;
     }
+  }
+
+  /**
+   * Where the registry holds one scope. Written while the scope's constructor runs and reached
+   * through a final field of the scope, so a thread that closes a scope it got without
+   * synchronization still finds it (final-field semantics); plain fields of the scope would not be.
+   */
+  static final class Place {
+    OpenScopes stripe;
+    LiveSet.Chunk chunk;
+    int slot;
   }
 
   /** A copy of the open scopes, stripe by stripe (weakly consistent, as {@link LiveSet} is). */
@@ -196,7 +212,7 @@ final class Registry {
 
   /** Unregisters a scope added before; once per scope. */
   static void remove(Scope scope) {
-    scope.registeredIn.remove(scope);
+    scope.registryPlace.stripe.remove(scope);
   }
 
   static void add(Listed entry) {

@@ -130,12 +130,8 @@ public final class Scope extends ContextOwner implements AutoCloseable {
    */
   private volatile Object closedAt;
 
-  /** Where the registry holds this scope while it is open; set by {@link Registry#add}. */
-  Registry.OpenScopes registeredIn;
-
-  LiveSet.Chunk registryChunk;
-
-  int registrySlot;
+  /** Where the registry holds this scope while it is open; filled by {@link Registry#add}. */
+  final Registry.Place registryPlace = new Registry.Place();
 
   /** Tasks that failed, in the order they failed. */
   private final FailureLog failures = new FailureLog();
@@ -389,8 +385,9 @@ public final class Scope extends ContextOwner implements AutoCloseable {
     }
     liveTasks.add(task);
     Hooks.spawned(task); // telemetry
-    // Added before reading the scope's context; CancelTasks reads the set after the context is
-    // done: one of the two sees the other, so no task misses the scope's cancellation.
+    // Counted in and added before reading the scope's context; CancelTasks reads the count, then
+    // the set, after the context is done: one of the two sides sees the other, so no task misses
+    // the scope's cancellation.
     ContextErrors.Done scopeDone = context.doneState();
     if (scopeDone != null) {
       task.context.onDone(scopeDone);

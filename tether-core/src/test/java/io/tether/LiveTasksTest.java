@@ -89,6 +89,22 @@ class LiveTasksTest {
     assertThat(contents(set)).hasSize(5 * a);
   }
 
+  /**
+   * An ended task whose handle is kept keeps its chunk reachable; an unlinked chunk must not also
+   * keep every chunk made after it (a chain that would grow for as long as the handle is held).
+   */
+  @Test
+  void anUnlinkedChunkKeepsNoNewerChunkReachable() {
+    LiveTasks set = new LiveTasks();
+    List<Task<?>> first = tasks(LiveTasks.FIRST_SLOTS);
+    first.forEach(set::add);
+    Task<?> next = tasks(1).get(0);
+    set.add(next); // a new head after the first chunk
+    first.forEach(set::remove); // the first chunk dies and is unlinked
+    assertThat(first.get(0).liveChunk.newer).isNull();
+    assertThat(contents(set)).containsExactly(next);
+  }
+
   @Test
   void chunksGrowToTheirCapAndNoFurther() {
     LiveTasks set = new LiveTasks();
