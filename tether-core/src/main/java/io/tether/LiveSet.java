@@ -27,8 +27,9 @@ import java.util.NoSuchElementException;
  * under this object's monitor. The member remembers its chunk and slot; its removal clears the slot
  * and counts the chunk's cleared slots ({@code ended}). A chunk whose every slot has been filled
  * and cleared is dead: whoever sees it so, its last remover or the next new head, unlinks it under
- * the monitor by pointing its newer neighbour past it. A dead chunk's own link is never changed, so
- * an iterator standing on it still reaches every older chunk.
+ * the monitor by pointing its newer neighbour past it. A dead chunk's link to older chunks is never
+ * changed, so an iterator standing on it still reaches every older chunk; its link to newer ones is
+ * cleared, so a removed member that outlives its removal keeps no newer chunk reachable.
  *
  * <p>Memory consistency: a slot is written and read with volatile access, so an add followed by a
  * volatile read (a spawn reading whether the scope's context is done) and a volatile write followed

@@ -95,11 +95,11 @@ public final class Scope extends ContextOwner implements AutoCloseable {
     }
   }
 
-  /** Thread factories are safe for concurrent use; builders are not. */
   /**
-   * Makes every task's thread: virtual. Tether's own schedule exploration (Lincheck's model
-   * checker, which cannot drive virtual threads) sets {@code tether.internal.platformTasks} to run
-   * tasks on platform threads instead; not for users.
+   * Makes every task's thread (a factory, not a builder: factories are safe for concurrent use):
+   * virtual. Tether's own schedule exploration (Lincheck's model checker, which cannot drive
+   * virtual threads) sets {@code tether.internal.platformTasks} to run tasks on platform threads
+   * instead; not for users.
    */
   private static final ThreadFactory TASK_THREADS =
       Boolean.getBoolean("tether.internal.platformTasks")

@@ -2,6 +2,7 @@ package io.tether;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tether.testing.Bounded;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -136,11 +137,7 @@ class LiveTasksTest {
       workers.add(
           Thread.ofPlatform()
               .start(() -> {
-                try {
-                  go.await();
-                } catch (InterruptedException e) {
-                  throw new AssertionError(e);
-                }
+                Bounded.await(go);
                 for (int i = 0; i < batch.size(); i++) {
                   set.add(batch.get(i));
                   if (i >= 10) {

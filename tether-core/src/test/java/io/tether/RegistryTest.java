@@ -7,7 +7,11 @@ import io.tether.testing.Bounded;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /** The registry: every live scope and task, with owner path, spawn site and wait state. */
@@ -131,21 +135,17 @@ class RegistryTest {
   void scopesOpenedAndClosedOnManyThreadsShowExactlyWhileOpen() throws Exception {
     int threads = 8;
     int perThread = 3 * LiveSet.MAX_SLOTS + 5; // several chunks per stripe
-    List<List<Scope>> opened = new java.util.ArrayList<>();
-    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-    List<Thread> openers = new java.util.ArrayList<>();
+    List<List<Scope>> opened = new ArrayList<>();
+    CountDownLatch go = new CountDownLatch(1);
+    List<Thread> openers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      List<Scope> mine = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      List<Scope> mine = new ArrayList<>(); // written by its opener, read after joining it
       opened.add(mine);
       String prefix = "stripes-" + t + "-";
       openers.add(
           Thread.ofPlatform()
               .start(() -> {
-                try {
-                  go.await();
-                } catch (InterruptedException e) {
-                  throw new AssertionError(e);
-                }
+                Bounded.await(go);
                 for (int i = 0; i < perThread; i++) {
                   mine.add(Scope.open(Context.background(), prefix + i));
                 }
@@ -156,7 +156,7 @@ class RegistryTest {
       Bounded.join(t);
     }
     // Close every other scope of each thread, on this thread.
-    java.util.Set<String> expected = new java.util.HashSet<>();
+    Set<String> expected = new HashSet<>();
     for (List<Scope> mine : opened) {
       for (int i = 0; i < mine.size(); i++) {
         if (i % 2 == 0) {
